@@ -1,0 +1,167 @@
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ostream>
+
+#include "cli/checkpoint_commands.hpp"
+#include "cli/domain_access.hpp"
+#include "conf/checkpoint_def.hpp"
+#include "util/error.hpp"
+#include "util/file_util.hpp"
+#include "util/strings.hpp"
+#include "xml/writer.hpp"
+
+namespace virtckpt::cli {
+
+namespace {
+
+std::string OwnerOf(const Arguments& args) { return args.Get("owner").value_or(""); }
+
+// --redefine-validate: every disk with a bitmap must exist in the current definition.
+void ValidateRedefinedDisks(const conf::CheckpointDef& def, const conf::DomainDef& current) {
+  for (const auto& disk : def.disks) {
+    if (disk.type == conf::CheckpointType::No) continue;
+    if (!current.FindDisk(disk.name)) {
+      throw util::Error(util::ErrorCode::ConfigInvalid,
+                        "unsupported configuration: no disk named '" + disk.name + "'");
+    }
+  }
+}
+
+// Creates or redefines from a document; returns the checkpoint's name.
+std::string CreateFromXml(Context& ctx, const Arguments& args, const std::string& text,
+                          bool redefine, bool validate) {
+  OpenDomain open = Open(ctx, args, store::Access::Write);
+  conf::CheckpointDef def =
+      conf::ParseCheckpoint(text, redefine ? unsigned{conf::kParseRedefine} : 0u);
+  if (!redefine) return open.catalog->Create(std::move(def), OwnerOf(args), ctx.now());
+  if (validate) ValidateRedefinedDisks(def, open.catalog->domain());
+  std::optional<std::string> owner = args.Get("owner");
+  return open.catalog->Redefine(std::move(def), owner);
+}
+
+// virsh's --diskspec: "disk[,checkpoint=type][,bitmap=name]".
+std::string DiskSpecXml(const std::string& spec) {
+  std::vector<std::string> parts = util::Split(spec, ',');
+  std::string out = "    <disk name='" + xml::Escape(parts[0]) + "'";
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (util::StartsWith(parts[i], "checkpoint=")) {
+      out += " checkpoint='" + xml::Escape(parts[i].substr(11)) + "'";
+    } else if (util::StartsWith(parts[i], "bitmap=")) {
+      out += " bitmap='" + xml::Escape(parts[i].substr(7)) + "'";
+    } else {
+      throw CommandError({"unable to parse diskspec: " + spec});
+    }
+  }
+  return out + "/>\n";
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs $VISUAL or $EDITOR (default vi) on the file, as virsh does.
+void RunEditor(const std::string& path) {
+  const char* editor = std::getenv("VISUAL");
+  if (!editor || !*editor) editor = std::getenv("EDITOR");
+  if (!editor || !*editor) editor = "vi";
+  std::string command = std::string(editor) + " " + ShellQuote(path);
+  int rc = std::system(command.c_str());
+  if (rc != 0) {
+    throw CommandError({"internal error: Child process (" + command + ") unexpected exit status " +
+                        std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc)});
+  }
+}
+
+class TempFile {
+ public:
+  explicit TempFile(const std::string& contents) {
+    const char* dir = std::getenv("TMPDIR");
+    std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/virtckptXXXXXX.xml";
+    std::vector<char> buf(pattern.begin(), pattern.end());
+    buf.push_back('\0');
+    int fd = mkstemps(buf.data(), 4);
+    if (fd < 0) throw CommandError({"Failed to create temporary file for editing"});
+    close(fd);
+    path_ = buf.data();
+    util::WriteFileAtomic(path_, contents);
+  }
+  ~TempFile() { unlink(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+void RunCheckpointCreate(Context& ctx, const Arguments& args) {
+  bool redefine = args.Flag("redefine");
+  bool validate = args.Flag("redefine-validate");
+  if (validate && !redefine) {
+    throw CommandError({"Option --redefine is required by option --redefine-validate"});
+  }
+  ResolveDomain(ctx, args);
+  std::optional<std::string> file = args.GetNonEmpty("xmlfile");
+  std::string text = file ? util::ReadFile(*file) : "<domaincheckpoint/>";
+  std::string name = CreateFromXml(ctx, args, text, redefine, validate);
+  if (file) {
+    PrintExtra(ctx, "Domain checkpoint " + name + " created from '" + *file + "'");
+  } else {
+    PrintExtra(ctx, "Domain checkpoint " + name + " created");
+  }
+}
+
+void RunCheckpointCreateAs(Context& ctx, const Arguments& args) {
+  ResolveDomain(ctx, args);
+  std::optional<std::string> name = args.GetNonEmpty("name");
+  std::optional<std::string> description = args.GetNonEmpty("description");
+  std::string xml = "<domaincheckpoint>\n";
+  if (name) xml += "  <name>" + xml::Escape(*name) + "</name>\n";
+  if (description) xml += "  <description>" + xml::Escape(*description) + "</description>\n";
+  const auto& specs = args.All("diskspec");
+  if (!specs.empty()) {
+    xml += "  <disks>\n";
+    for (const auto& spec : specs) xml += DiskSpecXml(spec);
+    xml += "  </disks>\n";
+  }
+  xml += "</domaincheckpoint>\n";
+  if (args.Flag("print-xml")) {
+    ctx.out << xml << "\n";
+    return;
+  }
+  std::string created = CreateFromXml(ctx, args, xml, false, false);
+  PrintExtra(ctx, "Domain checkpoint " + created + " created");
+}
+
+void RunCheckpointEdit(Context& ctx, const Arguments& args) {
+  OpenDomain open = Open(ctx, args, store::Access::Write);
+  std::string name = CheckpointArgument(args, *open.catalog).name;
+  std::string original = conf::FormatCheckpoint(open.catalog->Read(name).def, conf::kFormatSecure);
+  TempFile file(original);
+  RunEditor(file.path());
+  std::string edited = util::ReadFile(file.path());
+  if (edited == original) {
+    PrintExtra(ctx, "Checkpoint " + name + " XML configuration not changed.\n");
+    return;
+  }
+  try {
+    conf::CheckpointDef def = conf::ParseCheckpoint(edited, conf::kParseRedefine);
+    if (def.name != name) {
+      throw CommandError({"Cannot rename checkpoint " + name + " to " + def.name});
+    }
+    open.catalog->Redefine(std::move(def), std::nullopt);
+  } catch (const CommandError& e) {
+    std::vector<std::string> lines = e.lines();
+    lines.push_back("Failed to update " + name);
+    throw CommandError(lines);
+  } catch (const util::Error& e) {
+    throw CommandError({e.what(), "Failed to update " + name});
+  }
+  PrintExtra(ctx, "Checkpoint " + name + " edited.\n");
+}
+
+}  // namespace virtckpt::cli

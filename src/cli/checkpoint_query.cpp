@@ -1,0 +1,81 @@
+#include <cstdio>
+#include <ostream>
+
+#include "cli/checkpoint_commands.hpp"
+#include "cli/domain_access.hpp"
+#include "conf/checkpoint_def.hpp"
+#include "xml/document.hpp"
+
+namespace virtckpt::cli {
+
+void RunCheckpointDumpXml(Context& ctx, const Arguments& args) {
+  unsigned flags = 0;
+  if (args.Flag("security-info")) flags |= conf::kFormatSecure;
+  if (args.Flag("no-domain")) flags |= conf::kFormatNoDomain;
+  if (args.Flag("size")) flags |= conf::kFormatSize;
+  OpenDomain open = Open(ctx, args, store::Access::Read);
+  std::string name = CheckpointArgument(args, *open.catalog).name;
+  if (flags & conf::kFormatSize) {
+    throw CommandError(
+        {"Operation not supported: --size needs the qcow2 image reader, which "
+         "is not part of this version of virtckpt"});
+  }
+  std::string xml = conf::FormatCheckpoint(open.catalog->Read(name).def, flags);
+  std::optional<std::string> xpath = args.Get("xpath");
+  if (!xpath) {
+    ctx.out << xml;
+    return;
+  }
+  xml::ParseOptions options;
+  options.source = "(domain_checkpoint)";
+  options.drop_blanks = true;
+  ctx.out.flush();
+  ctx.out << xml::Document::Parse(xml, options).DumpXPath(*xpath, args.Flag("wrap"));
+}
+
+void RunCheckpointInfo(Context& ctx, const Arguments& args) {
+  OpenDomain open = Open(ctx, args, store::Access::Read);
+  const store::CheckpointSummary& c = CheckpointArgument(args, *open.catalog);
+  const store::CheckpointTree& tree = open.catalog->tree();
+  std::string parent = c.parent.empty() ? "-" : c.parent;
+  char buf[1024];
+  auto line = [&](const char* key, const std::string& value) {
+    snprintf(buf, sizeof buf, "%-15s %s\n", key, value.c_str());
+    ctx.out << buf;
+  };
+  line("Name:", c.name);
+  line("Domain:", open.catalog->domain().name());
+  line("Parent:", parent);
+  line("Children:", std::to_string(tree.Children(c.name).size()));
+  line("Descendants:", std::to_string(tree.CountDescendants(c.name)));
+}
+
+void RunCheckpointParent(Context& ctx, const Arguments& args) {
+  OpenDomain open = Open(ctx, args, store::Access::Read);
+  const store::CheckpointSummary& c = CheckpointArgument(args, *open.catalog);
+  if (c.parent.empty()) throw CommandError({"checkpoint '" + c.name + "' has no parent"});
+  ctx.out << c.parent;
+}
+
+void RunCheckpointDelete(Context& ctx, const Arguments& args) {
+  OpenDomain open = Open(ctx, args, store::Access::Write);
+  std::string name = CheckpointArgument(args, *open.catalog).name;
+  bool children = args.Flag("children");
+  bool children_only = args.Flag("children-only");
+  if (children && children_only) {
+    throw CommandError({"Failed to delete checkpoint " + name,
+                        "Flags 'VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN' and "
+                        "'VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY' are mutually exclusive"});
+  }
+  store::DeleteMode mode = children        ? store::DeleteMode::WithChildren
+                           : children_only ? store::DeleteMode::ChildrenOnly
+                                           : store::DeleteMode::Single;
+  open.catalog->Delete(name, mode);
+  if (children_only) {
+    PrintExtra(ctx, "Domain checkpoint " + name + " children deleted\n");
+  } else {
+    PrintExtra(ctx, "Domain checkpoint " + name + " deleted\n");
+  }
+}
+
+}  // namespace virtckpt::cli

@@ -1,0 +1,87 @@
+// The command table's types: options as virsh declares them, parsed arguments, and what a
+// command handler gets to work with.
+#pragma once
+
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/backend.hpp"
+
+namespace virtckpt::cli {
+
+enum class OptionType {
+  Bool,    // --flag
+  String,  // --name VALUE, or the next positional argument
+  Data,    // required: <name> in the synopsis, [--name] VALUE in the option list
+  Argv,    // repeatable: [[--name] VALUE]...
+};
+
+struct OptionDef {
+  const char* name;
+  OptionType type;
+  const char* help;
+  // Ours, not virsh's: listed after virsh's options in help output.
+  bool extension = false;
+};
+
+struct Context;
+class Arguments;
+
+struct CommandDef {
+  const char* name;
+  const char* summary;      // the NAME line
+  const char* description;  // the DESCRIPTION paragraph
+  std::vector<OptionDef> options;
+  void (*run)(Context& ctx, const Arguments& args);
+};
+
+// Options as the parser found them.
+class Arguments {
+ public:
+  bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  bool Flag(const std::string& name) const { return Has(name); }
+  // The value of a string option, if given (possibly empty).
+  std::optional<std::string> Get(const std::string& name) const;
+  // The value, which must not be empty: virsh's "Failed to get option 'X': Option argument is
+  // empty" otherwise.
+  std::optional<std::string> GetNonEmpty(const std::string& name) const;
+  const std::vector<std::string>& All(const std::string& name) const;
+  void Add(const std::string& name, std::string value) {
+    values_[name].push_back(std::move(value));
+  }
+
+ private:
+  std::map<std::string, std::vector<std::string>> values_;
+};
+
+// A command failed: each line is printed as "error: LINE".
+class CommandError : public std::exception {
+ public:
+  explicit CommandError(std::vector<std::string> lines) : lines_(std::move(lines)) {}
+  const std::vector<std::string>& lines() const { return lines_; }
+  const char* what() const noexcept override { return lines_.empty() ? "" : lines_[0].c_str(); }
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+struct Context {
+  store::Backend& backend;
+  std::ostream& out;
+  std::ostream& err;
+  bool quiet = false;
+  // The time a new checkpoint gets.
+  int64_t (*now)() = nullptr;
+};
+
+// virsh's domain argument: a name or uuid; throws virsh's "failed to get domain 'X'".
+std::string ResolveDomain(Context& ctx, const Arguments& args);
+
+const std::vector<CommandDef>& Commands();
+const CommandDef* FindCommand(const std::string& name);
+
+}  // namespace virtckpt::cli

@@ -1,0 +1,30 @@
+// virsh's command-line grammar: splitting a line into commands and words, and matching words
+// against a command's options.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+
+namespace virtckpt::cli {
+
+// A command line is malformed (an unknown option, a missing value, ...): printed as
+// "error: MESSAGE" with no blank line after it, as virsh does.
+class ParseError : public std::exception {
+ public:
+  explicit ParseError(std::string message) : message_(std::move(message)) {}
+  const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string message_;
+};
+
+// Splits a line into commands (at ';' and newlines) and each command into words, with virsh's
+// quoting: '...' literally, "..." and bare words with backslash escapes, '#' starts a comment.
+std::vector<std::vector<std::string>> SplitCommandLine(const std::string& line);
+
+// Matches words (after the command name) against the command's options.
+Arguments ParseArguments(const CommandDef& command, const std::vector<std::string>& words);
+
+}  // namespace virtckpt::cli

@@ -1,0 +1,212 @@
+#include <cstring>
+
+#include "cli/checkpoint_commands.hpp"
+#include "cli/command.hpp"
+#include "cli/domain_commands.hpp"
+#include "cli/help.hpp"
+
+namespace virtckpt::cli {
+
+namespace {
+
+constexpr OptionType kBool = OptionType::Bool;
+constexpr OptionType kString = OptionType::String;
+constexpr OptionType kData = OptionType::Data;
+constexpr OptionType kArgv = OptionType::Argv;
+
+const OptionDef kDomain{"domain", kData, "domain name, id or uuid"};
+const OptionDef kJson{"json", kBool, "print JSON instead of text", true};
+const OptionDef kOwner{"owner", kString, "record NAME as the checkpoint's owner", true};
+const OptionDef kBitmapModel{"bitmap-model", kString, "bitmap model: cumulative (default) or delta",
+                             true};
+const OptionDef kBitmapMode{"bitmap-mode", kString,
+                            "who manages the bitmaps: external (default) or managed", true};
+const OptionDef kGranularity{"granularity", kString, "bitmap granularity in bytes", true};
+const std::vector<OptionDef> kLiveConfigFlags = {
+    {"persistent", kBool, "make live change persistent"},
+    {"config", kBool, "affect next boot"},
+    {"live", kBool, "affect running domain"},
+    {"current", kBool, "affect current domain"},
+};
+
+std::vector<OptionDef> Join(std::vector<OptionDef> a, const std::vector<OptionDef>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+void RunHelp(Context& ctx, const Arguments& args) {
+  std::optional<std::string> name = args.Get("command");
+  if (!name) {
+    ctx.out << FormatCommandList();
+    return;
+  }
+  const CommandDef* command = FindCommand(*name);
+  if (!command) throw CommandError({"command '" + *name + "' doesn't exist"});
+  ctx.out << FormatCommandHelp(*command);
+}
+
+std::vector<CommandDef> BuildCommands() {
+  return {
+      {"attach-device", "attach device from an XML file", "Attach device from an XML <file>.",
+       Join({kDomain, {"file", kData, "XML file"}}, kLiveConfigFlags), RunAttachDevice},
+      {"attach-disk", "attach disk device", "Attach new disk device.",
+       Join({kDomain,
+             {"source", kData, "source of disk device or name of network disk"},
+             {"target", kData, "target of disk device"},
+             {"targetbus", kString, "target bus of disk device"},
+             {"driver", kString, "driver of disk device"},
+             {"subdriver", kString, "subdriver of disk device"},
+             {"type", kString, "target device type"},
+             {"mode", kString, "mode of device reading and writing"},
+             {"sourcetype", kString, "type of source (block|file|network)"},
+             {"serial", kString, "serial of disk device"},
+             {"print-xml", kBool, "print XML document rather than attach the disk"}},
+            kLiveConfigFlags),
+       RunAttachDisk},
+      {"checkpoint-create",
+       "Create a checkpoint from XML",
+       "Create a checkpoint from XML for use in future incremental backups",
+       {kDomain,
+        {"xmlfile", kString, "domain checkpoint XML"},
+        {"redefine", kBool, "redefine metadata for existing checkpoint"},
+        {"redefine-validate", kBool, "validate the redefined checkpoint"},
+        {"quiesce", kBool, "quiesce guest's file systems"},
+        kOwner},
+       RunCheckpointCreate},
+      {"checkpoint-create-as",
+       "Create a checkpoint from a set of args",
+       "Create a checkpoint from arguments for use in future incremental backups",
+       {kDomain,
+        {"name", kString, "name of checkpoint"},
+        {"description", kString, "description of checkpoint"},
+        {"print-xml", kBool, "print XML document rather than create"},
+        {"quiesce", kBool, "quiesce guest's file systems"},
+        {"diskspec", kArgv, "disk attributes: disk[,checkpoint=type][,bitmap=name]"},
+        kOwner},
+       RunCheckpointCreateAs},
+      {"checkpoint-delete",
+       "Delete a domain checkpoint",
+       "Checkpoint Delete",
+       {kDomain,
+        {"checkpointname", kString, "checkpoint name"},
+        {"children", kBool, "delete checkpoint and all children"},
+        {"children-only", kBool, "delete children but not checkpoint"},
+        {"metadata", kBool, "delete only libvirt metadata, leaving checkpoint contents behind"}},
+       RunCheckpointDelete},
+      {"checkpoint-dumpxml",
+       "Dump XML for a domain checkpoint",
+       "Checkpoint Dump XML",
+       {kDomain,
+        {"checkpointname", kString, "checkpoint name"},
+        {"security-info", kBool, "include security sensitive information in XML dump"},
+        {"no-domain", kBool, "exclude <domain> from XML"},
+        {"size", kBool, "include backup size estimate in XML dump"},
+        {"xpath", kString, "xpath expression to filter the XML document"},
+        {"wrap", kBool, "wrap xpath results in an common root element"}},
+       RunCheckpointDumpXml},
+      {"checkpoint-edit",
+       "edit XML for a checkpoint",
+       "Edit the domain checkpoint XML for a named checkpoint",
+       {kDomain, {"checkpointname", kString, "checkpoint name"}},
+       RunCheckpointEdit},
+      {"checkpoint-info",
+       "checkpoint information",
+       "Returns basic information about a checkpoint.",
+       {kDomain, {"checkpointname", kString, "checkpoint name"}},
+       RunCheckpointInfo},
+      {"checkpoint-list",
+       "List checkpoints for a domain",
+       "Checkpoint List",
+       {kDomain,
+        {"parent", kBool, "add a column showing parent checkpoint"},
+        {"roots", kBool, "list only checkpoints without parents"},
+        {"leaves", kBool, "list only checkpoints without children"},
+        {"no-leaves", kBool, "list only checkpoints that are not leaves (with children)"},
+        {"tree", kBool, "list checkpoints in a tree"},
+        {"from", kString, "limit list to children of given checkpoint"},
+        {"descendants", kBool, "with --from, list all descendants"},
+        {"name", kBool, "list checkpoint names only"},
+        {"topological", kBool, "sort list topologically rather than by name"},
+        kJson,
+        {"owner", kString, "list only the checkpoints of this owner", true}},
+       RunCheckpointList},
+      {"checkpoint-parent",
+       "Get the name of the parent of a checkpoint",
+       "Extract the checkpoint's parent, if any",
+       {kDomain, {"checkpointname", kString, "find parent of checkpoint name"}},
+       RunCheckpointParent},
+      {"define",
+       "define (but don't start) a domain from an XML file",
+       "Define a domain.",
+       {{"file", kData, "file containing an XML domain description"},
+        {"validate", kBool, "validate the XML against the schema"},
+        kBitmapModel,
+        kBitmapMode,
+        kGranularity},
+       RunDefine},
+      {"detach-device", "detach device from an XML file", "Detach device from an XML <file>",
+       Join({kDomain, {"file", kData, "XML file"}}, kLiveConfigFlags), RunDetachDevice},
+      {"detach-disk", "detach disk device", "Detach disk device.",
+       Join({kDomain, {"target", kData, "target of disk device"}}, kLiveConfigFlags),
+       RunDetachDisk},
+      {"domain-set",
+       "show or change a domain's checkpoint settings",
+       "Show the bitmap model, bitmap mode and granularity of a domain, or change them.",
+       {kDomain, kBitmapModel, kBitmapMode, kGranularity, kJson},
+       RunDomainSet},
+      {"domblklist",
+       "list all domain blocks",
+       "Get the summary of block devices for a domain.",
+       {kDomain,
+        {"inactive", kBool, "get inactive rather than running configuration"},
+        {"details", kBool, "additionally display the type and device value"}},
+       RunDomBlkList},
+      {"dumpxml",
+       "domain information in XML",
+       "Output the domain information as an XML dump to stdout.",
+       {kDomain,
+        {"inactive", kBool, "show inactive defined XML"},
+        {"security-info", kBool, "include security sensitive information in XML dump"},
+        {"xpath", kString, "xpath expression to filter the XML document"},
+        {"wrap", kBool, "wrap xpath results in an common root element"}},
+       RunDumpXml},
+      {"help",
+       "print help",
+       "Prints global help, command specific help, or help for a group of related commands",
+       {{"command", kString,
+         "Prints global help, command specific help, or help for a group of related commands"}},
+       RunHelp},
+      {"list",
+       "list domains",
+       "Returns list of domains.",
+       {{"inactive", kBool, "list inactive domains"},
+        {"all", kBool, "list inactive & active domains"},
+        {"uuid", kBool, "list uuid's only"},
+        {"name", kBool, "list domain names only"},
+        {"table", kBool, "list table (default)"}},
+       RunList},
+      {"undefine",
+       "undefine a domain",
+       "Undefine an inactive domain, or convert persistent to transient.",
+       {kDomain,
+        {"checkpoints-metadata", kBool,
+         "remove all domain checkpoint metadata (vm must be inactive)"}},
+       RunUndefine},
+  };
+}
+
+}  // namespace
+
+const std::vector<CommandDef>& Commands() {
+  static const std::vector<CommandDef> commands = BuildCommands();
+  return commands;
+}
+
+const CommandDef* FindCommand(const std::string& name) {
+  for (const auto& command : Commands()) {
+    if (name == command.name) return &command;
+  }
+  return nullptr;
+}
+
+}  // namespace virtckpt::cli

@@ -1,0 +1,31 @@
+#include "cli/domain_access.hpp"
+
+#include <ostream>
+
+namespace virtckpt::cli {
+
+OpenDomain Open(Context& ctx, const Arguments& args, store::Access access) {
+  std::string name = ResolveDomain(ctx, args);
+  OpenDomain open;
+  open.session = ctx.backend.Open(name, access);
+  for (const auto& warning : open.session->warnings()) {
+    ctx.out.flush();
+    ctx.err << "warning: " << warning << "\n";
+  }
+  open.catalog = std::make_unique<store::Catalog>(*open.session);
+  return open;
+}
+
+const store::CheckpointSummary& CheckpointArgument(const Arguments& args,
+                                                   const store::Catalog& catalog,
+                                                   const std::string& option) {
+  std::optional<std::string> name = args.GetNonEmpty(option);
+  if (!name) throw CommandError({"--" + option + " is required"});
+  return catalog.Get(*name);
+}
+
+void PrintExtra(Context& ctx, const std::string& text) {
+  if (!ctx.quiet) ctx.out << text;
+}
+
+}  // namespace virtckpt::cli

@@ -1,0 +1,28 @@
+// Opening a command's domain and finding the checkpoint it names, with virsh's messages.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/command.hpp"
+#include "store/catalog.hpp"
+
+namespace virtckpt::cli {
+
+struct OpenDomain {
+  std::unique_ptr<store::DomainSession> session;
+  std::unique_ptr<store::Catalog> catalog;
+};
+
+// Resolves the <domain> argument and opens it; load warnings go to stderr as "warning: ...".
+OpenDomain Open(Context& ctx, const Arguments& args, store::Access access);
+
+// The checkpoint named by `option` (virsh's "--checkpointname is required" when absent).
+const store::CheckpointSummary& CheckpointArgument(const Arguments& args,
+                                                   const store::Catalog& catalog,
+                                                   const std::string& option = "checkpointname");
+
+// Output suppressed by -q, as virsh's vshPrintExtra.
+void PrintExtra(Context& ctx, const std::string& text);
+
+}  // namespace virtckpt::cli

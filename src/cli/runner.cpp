@@ -1,0 +1,127 @@
+#include "cli/runner.hpp"
+
+#include <iostream>
+
+#include "cli/command_line.hpp"
+#include "cli/help.hpp"
+#include "util/error.hpp"
+
+namespace virtckpt::cli {
+
+namespace {
+
+void PrintErrors(Context& ctx, const std::vector<std::string>& lines) {
+  ctx.out.flush();
+  for (const auto& line : lines) ctx.err << "error: " << line << "\n";
+  ctx.err.flush();
+}
+
+struct ParsedCommand {
+  const CommandDef* def = nullptr;
+  Arguments args;
+  bool help = false;
+};
+
+// Throws ParseError.
+ParsedCommand Parse(const std::vector<std::string>& words) {
+  ParsedCommand parsed;
+  parsed.def = FindCommand(words[0]);
+  if (!parsed.def) throw ParseError("unknown command: '" + words[0] + "'");
+  std::vector<std::string> rest(words.begin() + 1, words.end());
+  for (const auto& word : rest) {
+    if (word == "--") break;
+    if (word == "--help") {
+      parsed.help = true;
+      return parsed;
+    }
+  }
+  parsed.args = ParseArguments(*parsed.def, rest);
+  return parsed;
+}
+
+int Execute(Context& ctx, const ParsedCommand& parsed) {
+  int rc = 0;
+  try {
+    if (parsed.help) {
+      ctx.out << FormatCommandHelp(*parsed.def);
+    } else {
+      parsed.def->run(ctx, parsed.args);
+    }
+  } catch (const CommandError& e) {
+    PrintErrors(ctx, e.lines());
+    rc = 1;
+  } catch (const util::Error& e) {
+    PrintErrors(ctx, {e.what()});
+    rc = 1;
+  }
+  if (!ctx.quiet) ctx.out << "\n";
+  ctx.out.flush();
+  return rc;
+}
+
+}  // namespace
+
+int RunWords(Context& ctx, const std::vector<std::string>& words) {
+  ParsedCommand parsed;
+  try {
+    parsed = Parse(words);
+  } catch (const ParseError& e) {
+    PrintErrors(ctx, {e.what()});
+    return 1;
+  }
+  return Execute(ctx, parsed);
+}
+
+int RunLine(Context& ctx, const std::string& line) {
+  std::vector<std::vector<std::string>> commands;
+  try {
+    commands = SplitCommandLine(line);
+  } catch (const ParseError& e) {
+    PrintErrors(ctx, {e.what()});
+    return 1;
+  }
+  int rc = 0;
+  for (const auto& words : commands) rc |= RunWords(ctx, words);
+  return rc;
+}
+
+int RunArgv(Context& ctx, const std::vector<std::string>& words) {
+  std::vector<std::vector<std::string>> commands;
+  try {
+    commands = words.size() == 1 ? SplitCommandLine(words[0])
+                                 : std::vector<std::vector<std::string>>{words};
+  } catch (const ParseError& e) {
+    PrintErrors(ctx, {e.what()});
+    return 1;
+  }
+  std::vector<ParsedCommand> parsed;
+  for (const auto& command : commands) {
+    try {
+      parsed.push_back(Parse(command));
+    } catch (const ParseError& e) {
+      PrintErrors(ctx, {e.what()});
+      return 1;
+    }
+  }
+  int rc = 0;
+  for (const auto& p : parsed) rc = Execute(ctx, p);
+  return rc;
+}
+
+int RunStream(Context& ctx, std::istream& in, const std::string& prompt) {
+  int rc = 0;
+  std::string line;
+  for (;;) {
+    if (!prompt.empty()) {
+      ctx.out << prompt;
+      ctx.out.flush();
+    }
+    if (!std::getline(in, line)) break;
+    if (line == "quit" || line == "exit") break;
+    rc |= RunLine(ctx, line);
+  }
+  if (!prompt.empty()) ctx.out << "\n";
+  return rc;
+}
+
+}  // namespace virtckpt::cli

@@ -1,0 +1,27 @@
+// Runs commands the way virsh does: parse, run, print errors as "error: ...", and the blank
+// line virsh prints after every command that parsed.
+#pragma once
+
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+
+namespace virtckpt::cli {
+
+// Runs one command given as words; returns 0 or 1.
+int RunWords(Context& ctx, const std::vector<std::string>& words);
+
+// Runs every command of a line (split at ';'); returns 1 if any failed.
+int RunLine(Context& ctx, const std::string& line);
+
+// argv mode: the words after the global options. One word is parsed as a command line; a
+// parse error anywhere runs nothing. Returns the last command's status.
+int RunArgv(Context& ctx, const std::vector<std::string>& words);
+
+// Commands read line by line; `prompt` is printed before each line when not empty. Returns 1 if
+// any command failed.
+int RunStream(Context& ctx, std::istream& in, const std::string& prompt);
+
+}  // namespace virtckpt::cli

@@ -1,0 +1,68 @@
+// A libvirt <domaincheckpoint>: parse and format side by side, byte-identical to libvirt 9.0.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conf/domain_def.hpp"
+#include "xml/node.hpp"
+
+namespace virtckpt::conf {
+
+enum class CheckpointType { Default, No, Bitmap };
+
+// One name table, used both ways.
+const char* CheckpointTypeToString(CheckpointType type);
+std::optional<CheckpointType> CheckpointTypeFromString(const std::string& text);
+
+struct CheckpointDisk {
+  std::string name;
+  CheckpointType type = CheckpointType::Default;
+  std::string bitmap;
+  std::optional<uint64_t> size;  // dirty bytes, output only with kFormatSize
+};
+
+struct CheckpointDef {
+  std::string name;
+  std::string description;
+  std::string parent;
+  int64_t creation_time = 0;
+  std::vector<CheckpointDisk> disks;
+  std::optional<DomainDef> domain;
+};
+
+enum ParseFlags : unsigned {
+  kParseRedefine = 1u << 0,  // name and creationTime required; parent and <domain> honoured
+};
+
+enum FormatFlags : unsigned {
+  kFormatSecure = 1u << 0,
+  kFormatNoDomain = 1u << 1,
+  kFormatSize = 1u << 2,
+};
+
+// Safe parse, root check and RelaxNG validation of a document given as text.
+CheckpointDef ParseCheckpoint(const std::string& text, unsigned flags);
+// Reads an already parsed and validated <domaincheckpoint> element.
+CheckpointDef CheckpointFromNode(const xml::Node& root, unsigned flags);
+
+// The document as libvirt formats it; `extra` (whole lines, already indented) goes right before
+// the closing tag (the store's private element).
+std::string FormatCheckpoint(const CheckpointDef& def, unsigned flags,
+                             const std::string& extra = "");
+
+// libvirt's create rules: a missing name becomes the creation time in seconds, the new
+// checkpoint embeds the current definition, and its disks are aligned with it.
+void PrepareCreate(CheckpointDef* def, const DomainDef& current, int64_t now);
+
+// Redefine checks that need the domain: the embedded <domain> must have the domain's uuid, and
+// disks are aligned with the embedded definition (or only given bitmap names without one).
+void PrepareRedefine(CheckpointDef* def, const DomainDef& current);
+
+// Aligns the requested disks with a domain, with libvirt's errors: one entry per domain disk,
+// in domain order, named by target; unlisted disks get checkpoint='no'.
+void AlignDisks(CheckpointDef* def, const DomainDef& domain);
+
+}  // namespace virtckpt::conf

@@ -1,0 +1,241 @@
+#include "conf/domain_def.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "util/error.hpp"
+#include "xml/document.hpp"
+#include "xml/schema_path.hpp"
+#include "xml/writer.hpp"
+
+namespace virtckpt::conf {
+
+using util::Error;
+using util::ErrorCode;
+
+std::string DiskSource::Identity() const {
+  if (!file.empty()) return file;
+  if (!dev.empty()) return dev;
+  if (!dir.empty()) return dir;
+  if (!volume.empty()) return pool + "/" + volume;
+  if (!name.empty()) return protocol + ":" + name;
+  return "";
+}
+
+DomainDisk ParseDomainDisk(const xml::Node& disk) {
+  DomainDisk d;
+  d.type = disk.Attribute("type").value_or("file");
+  d.device = disk.Attribute("device").value_or("disk");
+  if (const xml::Node* driver = disk.FirstChild("driver")) {
+    d.driver_name = driver->Attribute("name").value_or("");
+    d.driver_type = driver->Attribute("type").value_or("");
+  }
+  if (const xml::Node* source = disk.FirstChild("source")) {
+    d.source.file = source->Attribute("file").value_or("");
+    d.source.dev = source->Attribute("dev").value_or("");
+    d.source.dir = source->Attribute("dir").value_or("");
+    d.source.pool = source->Attribute("pool").value_or("");
+    d.source.volume = source->Attribute("volume").value_or("");
+    d.source.protocol = source->Attribute("protocol").value_or("");
+    d.source.name = source->Attribute("name").value_or("");
+  }
+  const xml::Node* target = disk.FirstChild("target");
+  if (!target || !target->Attribute("dev") || target->Attribute("dev")->empty()) {
+    throw Error(ErrorCode::ConfigInvalid, "XML error: missing disk target device");
+  }
+  d.target_dev = *target->Attribute("dev");
+  d.target_bus = target->Attribute("bus").value_or("");
+  d.readonly = disk.FirstChild("readonly") != nullptr;
+  d.shareable = disk.FirstChild("shareable") != nullptr;
+  d.transient = disk.FirstChild("transient") != nullptr;
+  d.serial = disk.ChildText("serial").value_or("");
+  return d;
+}
+
+DomainDef DomainDef::FromNode(xml::Node domain) {
+  DomainDef def;
+  def.node_ = std::move(domain);
+  def.Reload();
+  return def;
+}
+
+void DomainDef::Reload() {
+  type_ = node_.Attribute("type").value_or("");
+  name_ = node_.ChildText("name").value_or("");
+  if (name_.empty()) {
+    throw Error(ErrorCode::ConfigInvalid, "XML error: missing domain name information");
+  }
+  uuid_ = node_.ChildText("uuid").value_or("");
+  disks_.clear();
+  if (const xml::Node* devices = node_.FirstChild("devices")) {
+    for (const xml::Node* disk : devices->ChildElements("disk")) {
+      DomainDisk d = ParseDomainDisk(*disk);
+      d.position = disks_.size();
+      disks_.push_back(std::move(d));
+    }
+  }
+}
+
+DomainDef DomainDef::Parse(const std::string& text, const std::string& source) {
+  xml::ParseOptions options;
+  options.source = source;
+  xml::Document doc = xml::Document::Parse(text, options);
+  if (doc.RootName() != "domain") {
+    throw Error(ErrorCode::ConfigInvalid,
+                "XML error: expecting root element of 'domain', not '" + doc.RootName() + "'");
+  }
+  doc.Validate(xml::Schema::Load(xml::SchemaPath("domain.rng")));
+  return FromNode(doc.Root());
+}
+
+const DomainDisk* DomainDef::FindDiskByTarget(const std::string& target) const {
+  for (const auto& d : disks_) {
+    if (d.target_dev == target) return &d;
+  }
+  return nullptr;
+}
+
+const DomainDisk* DomainDef::FindDisk(const std::string& name) const {
+  if (const DomainDisk* d = FindDiskByTarget(name)) return d;
+  const DomainDisk* found = nullptr;
+  for (const auto& d : disks_) {
+    if (!d.IsEmpty() && d.source.Identity() == name) {
+      if (found) return nullptr;
+      found = &d;
+    }
+  }
+  return found;
+}
+
+namespace {
+
+void StripSecrets(xml::Node* node) {
+  if (node->name() == "graphics") node->RemoveAttribute("passwd");
+  for (auto& child : node->mutable_children()) {
+    if (child.IsElement()) StripSecrets(&child);
+  }
+}
+
+std::string RandomUuid() {
+  unsigned char b[16] = {};
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || read(fd, b, sizeof b) != static_cast<ssize_t>(sizeof b)) {
+    if (fd >= 0) close(fd);
+    throw Error(ErrorCode::Io, "internal error: cannot read /dev/urandom for a uuid");
+  }
+  close(fd);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  char out[37];
+  snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+           b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+           b[14], b[15]);
+  return out;
+}
+
+size_t DiskIndexOfTarget(const std::string& target) {
+  // Orders vda < vdb < ... < vdz < vdaa, as libvirt's virDiskNameToIndex does.
+  size_t start = 0;
+  while (start < target.size() && !(target[start] >= 'a' && target[start] <= 'z' && start >= 2)) {
+    ++start;
+  }
+  size_t index = 0;
+  for (size_t i = start; i < target.size(); ++i) {
+    char c = target[i];
+    if (c < 'a' || c > 'z') break;
+    index = (index + (i == start ? 0 : 1)) * 26 + static_cast<size_t>(c - 'a');
+  }
+  return index;
+}
+
+}  // namespace
+
+std::string DomainDef::Format(int indent, bool secure) const {
+  if (secure) return xml::FormatElement(node_, indent);
+  xml::Node copy = node_;
+  StripSecrets(&copy);
+  return xml::FormatElement(copy, indent);
+}
+
+void DomainDef::EnsureUuid(const std::string& preferred) {
+  if (!uuid_.empty()) return;
+  std::vector<xml::Node>& children = node_.mutable_children();
+  xml::Node uuid = xml::Node::Element("uuid");
+  uuid.AppendChild(xml::Node::Text(preferred.empty() ? RandomUuid() : preferred));
+  auto it = children.begin();
+  while (it != children.end() && !(it->IsElement() && it->name() == "name")) ++it;
+  if (it != children.end()) ++it;
+  children.insert(it, std::move(uuid));
+  Reload();
+}
+
+void DomainDef::AttachDisk(const xml::Node& disk) {
+  DomainDisk incoming = ParseDomainDisk(disk);
+  if (FindDiskByTarget(incoming.target_dev)) {
+    throw Error(ErrorCode::OperationInvalid,
+                "operation failed: target " + incoming.target_dev + " already exists");
+  }
+  xml::Node* devices = node_.FirstChild("devices");
+  if (!devices) devices = &node_.AppendChild(xml::Node::Element("devices"));
+  std::vector<xml::Node>& children = devices->mutable_children();
+  size_t insert_at = children.size();
+  size_t last_disk_end = children.size();
+  bool seen_disk = false;
+  size_t last_same_bus_end = children.size();
+  bool seen_same_bus = false;
+  size_t incoming_index = DiskIndexOfTarget(incoming.target_dev);
+  bool placed = false;
+  for (size_t i = 0; i < children.size(); ++i) {
+    if (!children[i].IsElement() || children[i].name() != "disk") continue;
+    DomainDisk existing = ParseDomainDisk(children[i]);
+    seen_disk = true;
+    last_disk_end = i + 1;
+    if (existing.target_bus == incoming.target_bus) {
+      if (!placed && DiskIndexOfTarget(existing.target_dev) > incoming_index) {
+        insert_at = i;
+        placed = true;
+      }
+      seen_same_bus = true;
+      last_same_bus_end = i + 1;
+    }
+  }
+  if (!placed) {
+    if (seen_same_bus) {
+      insert_at = last_same_bus_end;
+    } else if (seen_disk) {
+      insert_at = last_disk_end;
+    } else {
+      insert_at = 0;
+      while (insert_at < children.size() && children[insert_at].IsElement() &&
+             children[insert_at].name() == "emulator") {
+        ++insert_at;
+      }
+      while (insert_at < children.size() && !children[insert_at].IsElement()) ++insert_at;
+      if (insert_at < children.size() && children[insert_at].IsElement() &&
+          children[insert_at].name() == "emulator") {
+        ++insert_at;
+      }
+    }
+  }
+  children.insert(children.begin() + static_cast<std::ptrdiff_t>(insert_at), disk);
+  Reload();
+}
+
+void DomainDef::DetachDisk(const std::string& target) {
+  xml::Node* devices = node_.FirstChild("devices");
+  if (devices) {
+    std::vector<xml::Node>& children = devices->mutable_children();
+    for (auto it = children.begin(); it != children.end(); ++it) {
+      if (it->IsElement() && it->name() == "disk" && ParseDomainDisk(*it).target_dev == target) {
+        children.erase(it);
+        Reload();
+        return;
+      }
+    }
+  }
+  throw Error(ErrorCode::NotFound, "device not found: disk " + target + " not found");
+}
+
+}  // namespace virtckpt::conf

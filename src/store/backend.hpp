@@ -1,0 +1,74 @@
+// The store interface. Every backend (files on one host; PostgreSQL for a fleet) implements it,
+// and nothing above src/store/ knows which one it talks to.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conf/domain_def.hpp"
+#include "store/records.hpp"
+#include "store/settings.hpp"
+
+namespace virtckpt::store {
+
+// Everything one command changes in one domain, applied as one unit.
+struct Change {
+  std::vector<CheckpointRecord> upserts;
+  // Removed in this order (the caller lists leaves before their parents).
+  std::vector<std::string> removals;
+  bool set_current = false;
+  std::optional<std::string> current;  // with set_current: the new current checkpoint, or none
+  std::optional<conf::DomainDef> domain;
+  std::optional<DomainSettings> settings;
+  bool empty() const {
+    return upserts.empty() && removals.empty() && !set_current && !domain && !settings;
+  }
+};
+
+enum class Access { Read, Write };
+
+// One command's view of one domain. A Write session holds the domain's writer lock until it is
+// destroyed; a Read session sees one consistent state.
+class DomainSession {
+ public:
+  virtual ~DomainSession() = default;
+  virtual const conf::DomainDef& domain() const = 0;
+  virtual const DomainSettings& settings() const = 0;
+  // Every checkpoint, in no particular order.
+  virtual const std::vector<CheckpointSummary>& checkpoints() const = 0;
+  virtual const std::optional<std::string>& current() const = 0;
+  // Problems met while loading (a checkpoint file that does not parse, ...), one line each.
+  virtual const std::vector<std::string>& warnings() const = 0;
+  // The full record; throws Error(NotFound) if it is gone.
+  virtual CheckpointRecord ReadCheckpoint(const std::string& name) = 0;
+  // Applies the change; only for Write sessions. Afterwards the session reflects it.
+  virtual void Commit(const Change& change) = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Domain names, sorted.
+  virtual std::vector<std::string> ListDomains() = 0;
+  // Resolves a name or uuid to a domain name.
+  virtual std::optional<std::string> ResolveDomain(const std::string& name_or_uuid) = 0;
+  // Throws Error(NotFound) "failed to get domain 'NAME'".
+  virtual std::unique_ptr<DomainSession> Open(const std::string& name, Access access) = 0;
+  // Creates a domain (settings given) or replaces its definition (settings kept unless given).
+  // Returns true if the domain was new.
+  virtual bool Define(const conf::DomainDef& def,
+                      const std::optional<DomainSettings>& settings) = 0;
+  // Removes the domain and all its checkpoint metadata.
+  virtual void Undefine(const std::string& name) = 0;
+};
+
+// A directory path (the file store) or, later, a postgresql:// URI.
+std::unique_ptr<Backend> OpenBackend(const std::string& uri);
+
+// -c / --connect, else $VIRTCKPT_ROOT, else /var/lib/virtckpt for root, else
+// $XDG_DATA_HOME/virtckpt (or ~/.local/share/virtckpt).
+std::string DefaultStoreUri();
+
+}  // namespace virtckpt::store

@@ -1,0 +1,12 @@
+// Domain names become directory names: refuse those that cannot be one.
+#pragma once
+
+#include <string>
+
+namespace virtckpt::store {
+
+// Throws Error(InvalidArgument) for "", ".", "..", names with '/' or NUL, or over 255 bytes.
+void CheckDomainName(const std::string& name);
+bool IsUsableDomainName(const std::string& name);
+
+}  // namespace virtckpt::store

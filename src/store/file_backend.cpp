@@ -1,0 +1,327 @@
+#include "store/file_backend.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "store/checkpoint_file.hpp"
+#include "store/domain_name.hpp"
+#include "store/index_file.hpp"
+#include "util/error.hpp"
+#include "util/file_lock.hpp"
+#include "util/file_util.hpp"
+#include "util/strings.hpp"
+#include "xml/document.hpp"
+
+namespace virtckpt::store {
+
+using util::Error;
+using util::ErrorCode;
+
+namespace {
+
+constexpr size_t kMaxCheckpointFile = 16u << 20;
+// A writer rewrites the index once this many entries disagree with their files.
+constexpr size_t kMaxStaleEntries = 32;
+constexpr const char* kSuffix = ".xml";
+
+[[noreturn]] void NoDomain(const std::string& name) {
+  throw Error(ErrorCode::NotFound, "failed to get domain '" + name + "'");
+}
+
+std::optional<FileStamp> StampAt(int dirfd, const std::string& file) {
+  struct stat st;
+  if (fstatat(dirfd, file.c_str(), &st, 0) < 0) return std::nullopt;
+  FileStamp stamp;
+  stamp.size = static_cast<uint64_t>(st.st_size);
+  stamp.mtime_ns = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000u +
+                   static_cast<uint64_t>(st.st_mtim.tv_nsec);
+  stamp.inode = static_cast<uint64_t>(st.st_ino);
+  return stamp;
+}
+
+std::vector<std::string> ListDirectory(const std::string& path) {
+  std::vector<std::string> names;
+  DIR* dir = opendir(path.c_str());
+  if (!dir) return names;
+  while (struct dirent* ent = readdir(dir)) {
+    std::string name = ent->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  closedir(dir);
+  return names;
+}
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+conf::DomainDef ReadDomainFile(const std::string& path) {
+  xml::ParseOptions options;
+  options.source = path;
+  return conf::DomainDef::FromNode(xml::Document::Parse(util::ReadFile(path), options).Root());
+}
+
+class FileSession : public DomainSession {
+ public:
+  FileSession(std::string dir, Access access)
+      : dir_(std::move(dir)),
+        access_(access),
+        lock_(dir_ + "/lock", access == Access::Write ? util::FileLock::Mode::Exclusive
+                                                      : util::FileLock::Mode::Shared) {
+    if (!util::PathExists(dir_ + "/domain.xml")) {
+      NoDomain(dir_.substr(dir_.rfind('/') + 1));
+    }
+    domain_ = ReadDomainFile(dir_ + "/domain.xml");
+    if (util::PathExists(dir_ + "/settings.xml")) {
+      settings_ = ParseSettings(util::ReadFile(dir_ + "/settings.xml"), dir_ + "/settings.xml");
+    }
+    if (util::PathExists(dir_ + "/current")) {
+      std::string name = util::ReadFile(dir_ + "/current");
+      while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
+      if (!name.empty()) current_ = name;
+    }
+    LoadCheckpoints();
+    if (current_ && !entries_.count(*current_)) current_.reset();
+  }
+
+  const conf::DomainDef& domain() const override { return domain_; }
+  const DomainSettings& settings() const override { return settings_; }
+  const std::vector<CheckpointSummary>& checkpoints() const override { return summaries_; }
+  const std::optional<std::string>& current() const override { return current_; }
+  const std::vector<std::string>& warnings() const override { return warnings_; }
+
+  CheckpointRecord ReadCheckpoint(const std::string& name) override {
+    if (!entries_.count(name)) {
+      throw Error(
+          ErrorCode::NotFound,
+          "Domain checkpoint not found: no domain checkpoint with matching name '" + name + "'");
+    }
+    std::string path = CheckpointPath(name);
+    return ParseCheckpointFile(util::ReadFileLimited(path, kMaxCheckpointFile), path);
+  }
+
+  void Commit(const Change& change) override {
+    if (access_ != Access::Write) {
+      throw Error(ErrorCode::Internal, "internal error: commit on a read-only session");
+    }
+    bool touched_stale = false;
+    if (change.domain) {
+      util::WriteFileAtomic(dir_ + "/domain.xml", change.domain->Format(0, true));
+      domain_ = *change.domain;
+    }
+    if (change.settings) {
+      util::WriteFileAtomic(dir_ + "/settings.xml", FormatSettings(*change.settings));
+      settings_ = *change.settings;
+    }
+    int dirfd = OpenCheckpointDir();
+    for (const auto& record : change.upserts) {
+      const std::string& name = record.def.name;
+      touched_stale |= IsStale(name);
+      util::WriteFileAtomic(CheckpointPath(name), FormatCheckpointFile(record));
+      auto stamp = StampAt(dirfd, name + kSuffix);
+      entries_[name] = IndexEntry{stamp.value_or(FileStamp{}), Summarize(record)};
+    }
+    close(dirfd);
+    if (change.set_current) {
+      if (change.current) {
+        util::WriteFileAtomic(dir_ + "/current", *change.current + "\n");
+      } else {
+        util::RemoveFileDurable(dir_ + "/current");
+      }
+      current_ = change.current;
+    }
+    for (const auto& name : change.removals) {
+      touched_stale |= IsStale(name);
+      util::RemoveFileDurable(CheckpointPath(name));
+      entries_.erase(name);
+    }
+    RebuildSummaries();
+    if (touched_stale || CountStale() > kMaxStaleEntries) WriteIndex();
+  }
+
+ private:
+  std::string CheckpointDir() const { return dir_ + "/checkpoints"; }
+  std::string CheckpointPath(const std::string& name) const {
+    return CheckpointDir() + "/" + name + kSuffix;
+  }
+
+  int OpenCheckpointDir() const {
+    int fd = open(CheckpointDir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      throw Error(ErrorCode::Io,
+                  "Failed to open directory '" + CheckpointDir() + "': " + std::strerror(errno));
+    }
+    return fd;
+  }
+
+  void LoadCheckpoints() {
+    std::map<std::string, IndexEntry> indexed;
+    if (auto index = ReadIndex(dir_ + "/index")) {
+      for (auto& entry : *index) {
+        std::string name = entry.summary.name;
+        indexed.emplace(std::move(name), std::move(entry));
+      }
+    }
+    int dirfd = OpenCheckpointDir();
+    for (const std::string& file : ListDirectory(CheckpointDir())) {
+      if (!EndsWith(file, kSuffix)) continue;
+      std::string name = file.substr(0, file.size() - std::strlen(kSuffix));
+      auto stamp = StampAt(dirfd, file);
+      if (!stamp) continue;
+      auto hit = indexed.find(name);
+      if (hit != indexed.end() && hit->second.stamp == *stamp) {
+        entries_.emplace(name, hit->second);
+        continue;
+      }
+      std::string path = CheckpointDir() + "/" + file;
+      try {
+        CheckpointRecord record =
+            ParseCheckpointFile(util::ReadFileLimited(path, kMaxCheckpointFile), path);
+        if (record.def.name != name) {
+          throw Error(ErrorCode::Corruption, "it names checkpoint '" + record.def.name + "'");
+        }
+        entries_.emplace(name, IndexEntry{*stamp, Summarize(record)});
+      } catch (const Error& e) {
+        std::string reason = e.what();
+        std::replace(reason.begin(), reason.end(), '\n', ' ');
+        while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+        warnings_.push_back("checkpoint '" + name + "' of domain '" + domain_.name() +
+                            "' skipped: cannot load " + path + ": " + reason);
+      }
+    }
+    close(dirfd);
+    for (auto& [name, entry] : indexed) indexed_stamps_.emplace(name, entry.stamp);
+    RebuildSummaries();
+  }
+
+  void RebuildSummaries() {
+    summaries_.clear();
+    summaries_.reserve(entries_.size());
+    for (const auto& [name, entry] : entries_) summaries_.push_back(entry.summary);
+  }
+
+  bool IsStale(const std::string& name) const {
+    auto indexed = indexed_stamps_.find(name);
+    auto entry = entries_.find(name);
+    if (indexed == indexed_stamps_.end()) return entry != entries_.end();
+    return entry == entries_.end() || entry->second.stamp != indexed->second;
+  }
+
+  size_t CountStale() const {
+    size_t stale = 0;
+    for (const auto& [name, entry] : entries_) stale += IsStale(name) ? 1 : 0;
+    for (const auto& [name, stamp] : indexed_stamps_) stale += entries_.count(name) ? 0 : 1;
+    return stale;
+  }
+
+  void WriteIndex() {
+    std::vector<IndexEntry> entries;
+    entries.reserve(entries_.size());
+    for (const auto& [name, entry] : entries_) entries.push_back(entry);
+    util::WriteFileAtomic(dir_ + "/index", FormatIndex(entries));
+    indexed_stamps_.clear();
+    for (const auto& [name, entry] : entries_) indexed_stamps_.emplace(name, entry.stamp);
+  }
+
+  std::string dir_;
+  Access access_;
+  util::FileLock lock_;
+  conf::DomainDef domain_;
+  DomainSettings settings_;
+  std::optional<std::string> current_;
+  std::map<std::string, IndexEntry> entries_;
+  std::map<std::string, FileStamp> indexed_stamps_;
+  std::vector<CheckpointSummary> summaries_;
+  std::vector<std::string> warnings_;
+};
+
+class FileBackend : public Backend {
+ public:
+  explicit FileBackend(std::string root) : root_(std::move(root)) {}
+
+  std::vector<std::string> ListDomains() override {
+    std::vector<std::string> names;
+    for (const std::string& name : ListDirectory(root_)) {
+      if (IsUsableDomainName(name) && util::PathExists(DomainDir(name) + "/domain.xml")) {
+        names.push_back(name);
+      }
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  std::optional<std::string> ResolveDomain(const std::string& name_or_uuid) override {
+    if (IsUsableDomainName(name_or_uuid) &&
+        util::PathExists(DomainDir(name_or_uuid) + "/domain.xml")) {
+      return name_or_uuid;
+    }
+    for (const std::string& name : ListDomains()) {
+      try {
+        if (ReadDomainFile(DomainDir(name) + "/domain.xml").uuid() == name_or_uuid) return name;
+      } catch (const Error&) {
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::unique_ptr<DomainSession> Open(const std::string& name, Access access) override {
+    if (!IsUsableDomainName(name) || !util::PathExists(DomainDir(name) + "/domain.xml")) {
+      NoDomain(name);
+    }
+    return std::make_unique<FileSession>(DomainDir(name), access);
+  }
+
+  bool Define(const conf::DomainDef& def, const std::optional<DomainSettings>& settings) override {
+    CheckDomainName(def.name());
+    std::string dir = DomainDir(def.name());
+    util::MakeDirectories(dir + "/checkpoints", 0700);
+    util::FileLock lock(dir + "/lock", util::FileLock::Mode::Exclusive);
+    bool is_new = !util::PathExists(dir + "/domain.xml");
+    if (settings || !util::PathExists(dir + "/settings.xml")) {
+      util::WriteFileAtomic(dir + "/settings.xml",
+                            FormatSettings(settings.value_or(DomainSettings{})));
+    }
+    util::WriteFileAtomic(dir + "/domain.xml", def.Format(0, true));
+    return is_new;
+  }
+
+  void Undefine(const std::string& name) override {
+    if (!IsUsableDomainName(name) || !util::PathExists(DomainDir(name) + "/domain.xml")) {
+      NoDomain(name);
+    }
+    std::string dir = DomainDir(name);
+    util::FileLock lock(dir + "/lock", util::FileLock::Mode::Exclusive);
+    // domain.xml goes first: from then on the domain no longer exists for any reader.
+    util::RemoveFileDurable(dir + "/domain.xml");
+    for (const std::string& file : ListDirectory(dir + "/checkpoints")) {
+      util::RemoveFileDurable(dir + "/checkpoints/" + file);
+    }
+    rmdir((dir + "/checkpoints").c_str());
+    for (const char* file : {"/settings.xml", "/current", "/index"}) {
+      util::RemoveFileDurable(dir + file);
+    }
+  }
+
+ private:
+  std::string DomainDir(const std::string& name) const { return root_ + "/" + name; }
+
+  std::string root_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> OpenFileBackend(const std::string& root) {
+  util::MakeDirectories(root, 0700);
+  return std::make_unique<FileBackend>(root);
+}
+
+}  // namespace virtckpt::store

@@ -1,0 +1,80 @@
+// What the store keeps about a checkpoint beyond libvirt's document, and the summary the index
+// carries so that listings and plans never parse thousands of documents.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conf/checkpoint_def.hpp"
+
+namespace virtckpt::store {
+
+enum class CheckpointState { Committed, Pending };
+const char* CheckpointStateToString(CheckpointState state);
+std::optional<CheckpointState> CheckpointStateFromString(const std::string& text);
+
+// A disk as it was when the checkpoint was taken: what the chain walker compares.
+struct DiskIdentity {
+  std::string target;
+  std::string source;
+  std::string format;
+  std::optional<uint64_t> virtual_size;
+  bool operator==(const DiskIdentity& o) const {
+    return target == o.target && source == o.source && format == o.format &&
+           virtual_size == o.virtual_size;
+  }
+};
+
+// Our private element, the last child of every stored checkpoint file.
+struct CheckpointMeta {
+  CheckpointState state = CheckpointState::Committed;
+  std::string owner;
+  // Order in which checkpoints were linked under their parent: a higher value is newer, and
+  // virsh lists newer siblings first.
+  uint64_t link_seq = 0;
+  bool reconstructed = false;
+  std::vector<DiskIdentity> disks;
+};
+
+struct CheckpointRecord {
+  conf::CheckpointDef def;
+  CheckpointMeta meta;
+};
+
+// One row of the index.
+struct CheckpointSummary {
+  struct Disk {
+    std::string target;
+    conf::CheckpointType type = conf::CheckpointType::Default;
+    std::string bitmap;
+    std::string source;
+    std::string format;
+    std::optional<uint64_t> virtual_size;
+    bool operator==(const Disk& o) const {
+      return target == o.target && type == o.type && bitmap == o.bitmap && source == o.source &&
+             format == o.format && virtual_size == o.virtual_size;
+    }
+  };
+  std::string name;
+  std::string parent;
+  int64_t creation_time = 0;
+  CheckpointState state = CheckpointState::Committed;
+  std::string owner;
+  uint64_t link_seq = 0;
+  bool has_domain = false;
+  std::vector<Disk> disks;
+  bool operator==(const CheckpointSummary& o) const {
+    return name == o.name && parent == o.parent && creation_time == o.creation_time &&
+           state == o.state && owner == o.owner && link_seq == o.link_seq &&
+           has_domain == o.has_domain && disks == o.disks;
+  }
+};
+
+CheckpointSummary Summarize(const CheckpointRecord& record);
+
+// The identities of a domain's disks now.
+std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain);
+
+}  // namespace virtckpt::store

@@ -1,0 +1,32 @@
+// Per-domain settings: which bitmap model the checkpoints follow and who manages the bitmaps.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace virtckpt::store {
+
+enum class BitmapModel { Cumulative, Delta };
+enum class BitmapMode { External, Managed };
+
+const char* BitmapModelToString(BitmapModel model);
+std::optional<BitmapModel> BitmapModelFromString(const std::string& text);
+const char* BitmapModeToString(BitmapMode mode);
+std::optional<BitmapMode> BitmapModeFromString(const std::string& text);
+
+struct DomainSettings {
+  BitmapModel model = BitmapModel::Cumulative;
+  BitmapMode mode = BitmapMode::External;
+  uint64_t granularity = 65536;
+  bool operator==(const DomainSettings& o) const {
+    return model == o.model && mode == o.mode && granularity == o.granularity;
+  }
+};
+
+// settings.xml: <settings><bitmaps model='cumulative' mode='external'
+// granularity='65536'/></settings>
+std::string FormatSettings(const DomainSettings& settings);
+DomainSettings ParseSettings(const std::string& text, const std::string& source);
+
+}  // namespace virtckpt::store

@@ -1,0 +1,144 @@
+#include "util/file_util.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "util/error.hpp"
+
+namespace virtckpt::util {
+namespace {
+
+std::string Reason(int err) { return std::strerror(err); }
+
+[[noreturn]] void ThrowIo(const std::string& what, const std::string& path, int err) {
+  throw Error(ErrorCode::Io, what + " '" + path + "': " + Reason(err));
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+std::string DirName(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+void WriteAll(int fd, const std::string& data, const std::string& path) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ThrowIo("Failed to write file", path, errno);
+    }
+    done += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+std::string ReadFileLimited(const std::string& path, size_t max_bytes) {
+  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) ThrowIo("Failed to open file", path, errno);
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ThrowIo("Failed to read file", path, errno);
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > max_bytes) {
+      throw Error(ErrorCode::Io, "file '" + path + "' is larger than the limit of " +
+                                     std::to_string(max_bytes) + " bytes");
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+std::string ReadFile(const std::string& path) {
+  constexpr size_t kMaxFile = 64u << 20;
+  return ReadFileLimited(path, kMaxFile);
+}
+
+void FsyncDirectory(const std::string& path) {
+  Fd fd(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) ThrowIo("Failed to open directory", path, errno);
+  if (fsync(fd.get()) < 0) ThrowIo("Failed to sync directory", path, errno);
+}
+
+void WriteFileAtomic(const std::string& path, const std::string& contents, unsigned mode) {
+  std::string dir = DirName(path);
+  std::string tmp = path + ".tmp" + std::to_string(getpid());
+  Fd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  if (fd.get() < 0) ThrowIo("Failed to create file", tmp, errno);
+  try {
+    WriteAll(fd.get(), contents, tmp);
+    if (fsync(fd.get()) < 0) ThrowIo("Failed to sync file", tmp, errno);
+    if (close(fd.release()) < 0) ThrowIo("Failed to close file", tmp, errno);
+    if (rename(tmp.c_str(), path.c_str()) < 0) ThrowIo("Failed to rename file", tmp, errno);
+  } catch (...) {
+    unlink(tmp.c_str());
+    throw;
+  }
+  FsyncDirectory(dir);
+}
+
+void RemoveFileDurable(const std::string& path) {
+  if (unlink(path.c_str()) < 0) {
+    if (errno == ENOENT) return;
+    ThrowIo("Failed to remove file", path, errno);
+  }
+  FsyncDirectory(DirName(path));
+}
+
+void AppendFileDurable(const std::string& path, const std::string& data) {
+  Fd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+  if (fd.get() < 0) ThrowIo("Failed to open file", path, errno);
+  WriteAll(fd.get(), data, path);
+  if (fsync(fd.get()) < 0) ThrowIo("Failed to sync file", path, errno);
+}
+
+void MakeDirectories(const std::string& path, unsigned mode) {
+  if (path.empty()) return;
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) ThrowIo("Failed to create directory", path, ENOTDIR);
+    return;
+  }
+  std::string parent = DirName(path);
+  if (parent != path) MakeDirectories(parent, mode);
+  if (mkdir(path.c_str(), mode) < 0 && errno != EEXIST) {
+    ThrowIo("Failed to create directory", path, errno);
+  }
+}
+
+bool PathExists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace virtckpt::util

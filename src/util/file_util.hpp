@@ -1,0 +1,32 @@
+// Whole-file reads and crash-safe whole-file writes.
+#pragma once
+
+#include <string>
+
+namespace virtckpt::util {
+
+// Reads a file into memory; throws Error(Io) with "Failed to open file 'PATH': REASON" as virsh
+// says.
+std::string ReadFile(const std::string& path);
+
+// Reads at most max_bytes; larger files throw Error(Io).
+std::string ReadFileLimited(const std::string& path, size_t max_bytes);
+
+// Writes contents to path through a temporary file in the same directory: write, fsync, rename,
+// fsync of the directory. Readers see the old or the new file, never a mix.
+void WriteFileAtomic(const std::string& path, const std::string& contents, unsigned mode = 0600);
+
+// Removes path and fsyncs its directory; a missing file is not an error.
+void RemoveFileDurable(const std::string& path);
+
+// Appends data to path (created with mode 0600) and fsyncs it.
+void AppendFileDurable(const std::string& path, const std::string& data);
+
+// Creates a directory (and parents) with the given mode; existing directories are fine.
+void MakeDirectories(const std::string& path, unsigned mode = 0700);
+
+void FsyncDirectory(const std::string& path);
+
+bool PathExists(const std::string& path);
+
+}  // namespace virtckpt::util

@@ -1,0 +1,273 @@
+#include "xml/document.hpp"
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/relaxng.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <map>
+#include <mutex>
+
+#include "util/error.hpp"
+
+namespace virtckpt::xml {
+
+using util::Error;
+using util::ErrorCode;
+
+namespace {
+
+struct ParseState {
+  std::string source;
+  bool captured = false;
+  std::string message;
+  bool doctype = false;
+  int doctype_line = 0;
+};
+
+// Records the first fatal error with the line it happened on and a pointer to the column.
+void OnParseError(void* ctx, const char* /*msg*/, ...) {
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
+  if (!ctxt || !ctxt->_private || !ctxt->input) return;
+  auto* state = static_cast<ParseState*>(ctxt->_private);
+  if (state->captured || ctxt->lastError.level != XML_ERR_FATAL || !ctxt->lastError.message) {
+    return;
+  }
+  const xmlChar* base = ctxt->input->base;
+  const xmlChar* cur = ctxt->input->cur;
+  while (cur > base && (*cur == '\n' || *cur == '\r')) --cur;
+  while (cur > base && *cur != '\n' && *cur != '\r') --cur;
+  if (*cur == '\n' || *cur == '\r') ++cur;
+  size_t column = static_cast<size_t>(ctxt->input->cur - cur);
+  std::string line_text;
+  for (const xmlChar* p = cur; *p && *p != '\n' && *p != '\r'; ++p) {
+    line_text += static_cast<char>(*p);
+  }
+  std::string pointer;
+  for (size_t i = 0; i < column && i < line_text.size(); ++i) {
+    pointer += line_text[i] == '\t' ? '\t' : '-';
+  }
+  pointer += '^';
+  state->captured = true;
+  state->message = state->source + ":" + std::to_string(ctxt->lastError.line) + ": " +
+                   ctxt->lastError.message + (line_text.empty() ? "(null)" : line_text) + "\n" +
+                   pointer;
+}
+
+void OnInternalSubset(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
+  auto* state = static_cast<ParseState*>(ctxt->_private);
+  state->doctype = true;
+  state->doctype_line = ctxt->input ? ctxt->input->line : 0;
+  xmlStopParser(ctxt);
+}
+
+void AppendToBuffer(void* ctx, const char* msg, ...) {
+  char buf[4096];
+  va_list args;
+  va_start(args, msg);
+  int n = vsnprintf(buf, sizeof buf, msg, args);
+  va_end(args);
+  if (n > 0) static_cast<std::string*>(ctx)->append(buf, std::min<size_t>(n, sizeof buf - 1));
+}
+
+void IgnoreMessage(void*, const char*, ...) {}
+
+std::string QualifiedName(const xmlChar* name, xmlNsPtr ns) {
+  std::string out;
+  if (ns && ns->prefix) {
+    out += reinterpret_cast<const char*>(ns->prefix);
+    out += ':';
+  }
+  out += reinterpret_cast<const char*>(name);
+  return out;
+}
+
+Node Convert(xmlNodePtr element, int depth, int max_depth, const std::string& source) {
+  if (depth > max_depth) {
+    throw Error(ErrorCode::XmlSyntax, source + ":" + std::to_string(xmlGetLineNo(element)) +
+                                          ": document nested deeper than " +
+                                          std::to_string(max_depth) + " levels");
+  }
+  Node node = Node::Element(QualifiedName(element->name, element->ns));
+  node.set_line(static_cast<int>(xmlGetLineNo(element)));
+  for (xmlNsPtr ns = element->nsDef; ns; ns = ns->next) {
+    std::string key = ns->prefix ? "xmlns:" + std::string(reinterpret_cast<const char*>(ns->prefix))
+                                 : std::string("xmlns");
+    node.SetAttribute(key, ns->href ? reinterpret_cast<const char*>(ns->href) : "");
+  }
+  for (xmlAttrPtr attr = element->properties; attr; attr = attr->next) {
+    xmlChar* value = xmlNodeGetContent(reinterpret_cast<xmlNodePtr>(attr));
+    node.SetAttribute(QualifiedName(attr->name, attr->ns),
+                      value ? reinterpret_cast<const char*>(value) : "");
+    xmlFree(value);
+  }
+  for (xmlNodePtr child = element->children; child; child = child->next) {
+    if (child->type == XML_ELEMENT_NODE) {
+      node.AppendChild(Convert(child, depth + 1, max_depth, source));
+    } else if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE) {
+      node.AppendChild(
+          Node::Text(child->content ? reinterpret_cast<const char*>(child->content) : ""));
+    }
+  }
+  return node;
+}
+
+struct DocFree {
+  void operator()(xmlDocPtr doc) const { xmlFreeDoc(doc); }
+};
+
+std::string NodeToString(xmlDocPtr doc, xmlNodePtr node) {
+  xmlBufferPtr buf = xmlBufferCreate();
+  xmlNodeDump(buf, doc, node, 0, 1);
+  std::string out(reinterpret_cast<const char*>(xmlBufferContent(buf)),
+                  static_cast<size_t>(xmlBufferLength(buf)));
+  xmlBufferFree(buf);
+  return out;
+}
+
+}  // namespace
+
+struct Document::Impl {
+  std::unique_ptr<xmlDoc, DocFree> doc;
+  ParseOptions options;
+};
+
+Document::Document(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Document::Document(Document&&) noexcept = default;
+Document& Document::operator=(Document&&) noexcept = default;
+Document::~Document() = default;
+
+Document Document::Parse(const std::string& text, const ParseOptions& options) {
+  if (text.size() > options.max_bytes) {
+    throw Error(ErrorCode::XmlSyntax,
+                options.source + ": document of " + std::to_string(text.size()) +
+                    " bytes exceeds the limit of " + std::to_string(options.max_bytes) + " bytes");
+  }
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (!ctxt || !ctxt->sax) {
+    if (ctxt) xmlFreeParserCtxt(ctxt);
+    throw Error(ErrorCode::Internal, "internal error: cannot allocate an XML parser");
+  }
+  ParseState state;
+  state.source = options.source;
+  ctxt->_private = &state;
+  ctxt->sax->error = OnParseError;
+  ctxt->sax->internalSubset = OnInternalSubset;
+  ctxt->sax->externalSubset = nullptr;
+  int flags = XML_PARSE_NONET | XML_PARSE_NOWARNING;
+  if (options.drop_blanks) flags |= XML_PARSE_NOBLANKS;
+  xmlDocPtr raw = xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()),
+                                    options.source.c_str(), nullptr, flags);
+  std::unique_ptr<xmlDoc, DocFree> doc(raw);
+  xmlFreeParserCtxt(ctxt);
+  if (state.doctype) {
+    throw Error(ErrorCode::XmlSyntax,
+                options.source + ":" + std::to_string(state.doctype_line) +
+                    ": DOCTYPE declarations are not allowed (no DTDs, no entities)");
+  }
+  if (!doc || state.captured) {
+    throw Error(ErrorCode::XmlSyntax, state.captured ? state.message
+                                                     : "XML error: failed to parse xml document '" +
+                                                           options.source + "'");
+  }
+  if (!xmlDocGetRootElement(doc.get())) {
+    throw Error(ErrorCode::XmlSyntax, "internal error: missing root element");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->doc = std::move(doc);
+  impl->options = options;
+  Document result(std::move(impl));
+  // Walk once so that the depth limit applies to every document, used or not.
+  result.Root();
+  return result;
+}
+
+std::string Document::RootName() const {
+  xmlNodePtr root = xmlDocGetRootElement(impl_->doc.get());
+  return QualifiedName(root->name, root->ns);
+}
+
+Node Document::Root() const {
+  return Convert(xmlDocGetRootElement(impl_->doc.get()), 1, impl_->options.max_depth,
+                 impl_->options.source);
+}
+
+void Document::Validate(const Schema& schema) const {
+  xmlRelaxNGValidCtxtPtr valid =
+      xmlRelaxNGNewValidCtxt(static_cast<xmlRelaxNGPtr>(schema.grammar_));
+  if (!valid) {
+    throw Error(ErrorCode::Internal,
+                "internal error: Unable to create RNG validation context " + schema.path());
+  }
+  std::string messages;
+  xmlRelaxNGSetValidErrors(valid, AppendToBuffer, IgnoreMessage, &messages);
+  int rc = xmlRelaxNGValidateDoc(valid, impl_->doc.get());
+  xmlRelaxNGFreeValidCtxt(valid);
+  if (rc != 0) {
+    throw Error(ErrorCode::SchemaInvalid,
+                "XML document failed to validate against schema: Unable to validate doc against " +
+                    schema.path() + "\n" + messages);
+  }
+}
+
+std::string Document::DumpXPath(const std::string& expr, bool wrap) const {
+  xmlDocPtr doc = impl_->doc.get();
+  xmlXPathContextPtr ctxt = xmlXPathNewContext(doc);
+  ctxt->node = xmlDocGetRootElement(doc);
+  xmlXPathObjectPtr obj = xmlXPathEval(reinterpret_cast<const xmlChar*>(expr.c_str()), ctxt);
+  xmlXPathFreeContext(ctxt);
+  if (!obj) return "";
+  if (obj->type != XPATH_NODESET) {
+    xmlXPathFreeObject(obj);
+    throw Error(ErrorCode::Internal, "internal error: Incorrect xpath '" + expr + "'");
+  }
+  std::string out;
+  xmlNodeSetPtr set = obj->nodesetval;
+  int count = set ? set->nodeNr : 0;
+  if (wrap) {
+    xmlDocPtr wrapped = xmlNewDoc(reinterpret_cast<const xmlChar*>("1.0"));
+    xmlNodePtr root = xmlNewNode(nullptr, reinterpret_cast<const xmlChar*>("nodes"));
+    xmlDocSetRootElement(wrapped, root);
+    for (int i = 0; i < count; ++i) xmlAddChild(root, xmlDocCopyNode(set->nodeTab[i], wrapped, 1));
+    out = NodeToString(doc, root) + "\n";
+    xmlFreeDoc(wrapped);
+  } else {
+    for (int i = 0; i < count; ++i) out += NodeToString(doc, set->nodeTab[i]) + "\n";
+  }
+  xmlXPathFreeObject(obj);
+  return out;
+}
+
+Schema::Schema(std::string path) : path_(std::move(path)) {
+  std::string messages;
+  xmlRelaxNGParserCtxtPtr parser = xmlRelaxNGNewParserCtxt(path_.c_str());
+  if (!parser) {
+    throw Error(ErrorCode::Internal, "internal error: Unable to create RNG parser for " + path_);
+  }
+  xmlRelaxNGSetParserErrors(parser, AppendToBuffer, IgnoreMessage, &messages);
+  grammar_ = xmlRelaxNGParse(parser);
+  xmlRelaxNGFreeParserCtxt(parser);
+  if (!grammar_) {
+    throw Error(ErrorCode::Internal,
+                "internal error: Unable to parse RNG " + path_ + ": " + messages);
+  }
+}
+
+Schema::~Schema() { xmlRelaxNGFree(static_cast<xmlRelaxNGPtr>(grammar_)); }
+
+const Schema& Schema::Load(const std::string& path) {
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<Schema>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(path);
+  if (it == cache.end()) {
+    it = cache.emplace(path, std::unique_ptr<Schema>(new Schema(path))).first;
+  }
+  return *it->second;
+}
+
+}  // namespace virtckpt::xml

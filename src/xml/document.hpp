@@ -1,0 +1,66 @@
+// The safe XML parser, RelaxNG validation and virsh-style XPath output, all over libxml2.
+// libxml2 stays inside src/xml/*.cpp.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "xml/node.hpp"
+
+namespace virtckpt::xml {
+
+struct ParseOptions {
+  // Named in every error message, as libvirt names "(domain_checkpoint)".
+  std::string source = "(inline)";
+  size_t max_bytes = 16u << 20;
+  // libxml2's own nesting limit (256) applies as well.
+  int max_depth = 256;
+  // Drop whitespace-only text between elements (virsh does so for --xpath output).
+  bool drop_blanks = false;
+};
+
+class Schema;
+
+// A parsed document. Never touches the network, never expands entities, never loads a DTD,
+// and rejects any document with a DOCTYPE. Errors are Error(XmlSyntax) in libvirt's format:
+// "SOURCE:LINE: MESSAGE\nCONTEXT-LINE\n----^".
+class Document {
+ public:
+  static Document Parse(const std::string& text, const ParseOptions& options = {});
+  Document(Document&&) noexcept;
+  Document& operator=(Document&&) noexcept;
+  ~Document();
+
+  std::string RootName() const;
+  Node Root() const;
+  // Throws Error(SchemaInvalid): "XML document failed to validate against schema: Unable to
+  // validate doc against PATH\n" followed by libxml2's messages, one per line.
+  void Validate(const Schema& schema) const;
+  // Evaluates a node-set XPath and serializes each node as virsh --xpath does (libxml2's own
+  // formatting, double quotes); with wrap, inside one <nodes> element. A result that is not a
+  // node-set throws Error(Internal) "internal error: Incorrect xpath 'EXPR'"; a syntax error
+  // prints libxml2's message on stderr and yields nothing, as virsh 9.0 does.
+  std::string DumpXPath(const std::string& expr, bool wrap) const;
+
+ private:
+  struct Impl;
+  explicit Document(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class Schema {
+ public:
+  // Loads and caches a RelaxNG schema; throws Error(Internal) if it cannot be parsed.
+  static const Schema& Load(const std::string& path);
+  ~Schema();
+  const std::string& path() const { return path_; }
+
+ private:
+  friend class Document;
+  explicit Schema(std::string path);
+  std::string path_;
+  void* grammar_ = nullptr;
+};
+
+}  // namespace virtckpt::xml
