@@ -70,7 +70,7 @@ void RunCheckpointDelete(Context& ctx, const Arguments& args) {
   store::DeleteMode mode = children        ? store::DeleteMode::WithChildren
                            : children_only ? store::DeleteMode::ChildrenOnly
                                            : store::DeleteMode::Single;
-  open.catalog->Delete(name, mode);
+  open.catalog->Delete(name, mode, args.Flag("metadata"));
   if (children_only) {
     PrintExtra(ctx, "Domain checkpoint " + name + " children deleted\n");
   } else {

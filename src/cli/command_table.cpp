@@ -1,5 +1,6 @@
 #include <cstring>
 
+#include "cli/backup_commands.hpp"
 #include "cli/checkpoint_commands.hpp"
 #include "cli/command.hpp"
 #include "cli/domain_commands.hpp"
@@ -63,6 +64,43 @@ std::vector<CommandDef> BuildCommands() {
              {"print-xml", kBool, "print XML document rather than attach the disk"}},
             kLiveConfigFlags),
        RunAttachDisk},
+      {"backup-begin",
+       "Start a disk backup of a live domain",
+       "Creates the new checkpoint in the pending state and prints the backup plan since the "
+       "base checkpoint; end the job with backup-end.",
+       {kDomain,
+        {"backupxml", kString, "domain backup XML"},
+        {"checkpointxml", kString, "domain checkpoint XML"},
+        {"since", kString, "base checkpoint of an incremental backup", true},
+        {"checkpoint", kString, "name of the new checkpoint", true},
+        kJson,
+        {"xml", kBool, "print the <domainbackup> document", true},
+        {"pull-socket", kString, "with --xml: pull mode over this unix socket", true},
+        kOwner},
+       RunBackupBegin},
+      {"backup-end",
+       "end a pending backup job",
+       "Commits the pending checkpoint of the backup job, or aborts the job and removes it.",
+       {kDomain,
+        {"commit", kBool, "the backup succeeded: keep the new checkpoint", true},
+        {"abort", kBool, "the backup failed: drop the new checkpoint", true}},
+       RunBackupEnd},
+      {"backup-plan",
+       "plan a backup disk by disk",
+       "Decides per disk whether a backup since a checkpoint can be incremental or must be "
+       "full, and why.",
+       {kDomain,
+        {"since", kString, "base checkpoint of an incremental backup", true},
+        kJson,
+        {"xml", kBool, "print the <domainbackup> document", true},
+        {"pull-socket", kString, "with --xml: pull mode over this unix socket", true}},
+       RunBackupPlan},
+      {"bitmap-ops",
+       "list the bitmap operations checkpoint changes imply",
+       "Lists the bitmap merges, enables and removals that deletes and aborted backups "
+       "recorded, or acknowledges them as carried out.",
+       {kDomain, kJson, {"clear", kBool, "acknowledge that they were carried out", true}},
+       RunBitmapOps},
       {"checkpoint-create",
        "Create a checkpoint from XML",
        "Create a checkpoint from XML for use in future incremental backups",
@@ -154,6 +192,11 @@ std::vector<CommandDef> BuildCommands() {
        "Show the bitmap model, bitmap mode and granularity of a domain, or change them.",
        {kDomain, kBitmapModel, kBitmapMode, kGranularity, kJson},
        RunDomainSet},
+      {"domjobinfo",
+       "domain job information",
+       "Returns information about jobs running on a domain.",
+       {kDomain, kJson},
+       RunDomJobInfo},
       {"domblklist",
        "list all domain blocks",
        "Get the summary of block devices for a domain.",

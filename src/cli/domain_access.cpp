@@ -4,7 +4,7 @@
 
 namespace virtckpt::cli {
 
-OpenDomain Open(Context& ctx, const Arguments& args, store::Access access) {
+OpenDomain Open(Context& ctx, const Arguments& args, store::Access access, bool warn_pending_job) {
   std::string name = ResolveDomain(ctx, args);
   OpenDomain open;
   open.session = ctx.backend.Open(name, access);
@@ -13,6 +13,11 @@ OpenDomain Open(Context& ctx, const Arguments& args, store::Access access) {
     ctx.err << "warning: " << warning << "\n";
   }
   open.catalog = std::make_unique<store::Catalog>(*open.session);
+  if (auto job = open.catalog->PendingJob(); job && warn_pending_job) {
+    ctx.out.flush();
+    ctx.err << "warning: domain '" << name << "' has a pending backup job (checkpoint '"
+            << job->checkpoint << "'); end it with backup-end --commit or --abort\n";
+  }
   return open;
 }
 

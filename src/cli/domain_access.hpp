@@ -14,8 +14,10 @@ struct OpenDomain {
   std::unique_ptr<store::Catalog> catalog;
 };
 
-// Resolves the <domain> argument and opens it; load warnings go to stderr as "warning: ...".
-OpenDomain Open(Context& ctx, const Arguments& args, store::Access access);
+// Resolves the <domain> argument and opens it; load warnings, and a pending backup job unless
+// the command deals with jobs, go to stderr as "warning: ...".
+OpenDomain Open(Context& ctx, const Arguments& args, store::Access access,
+                bool warn_pending_job = true);
 
 // The checkpoint named by `option` (virsh's "--checkpointname is required" when absent).
 const store::CheckpointSummary& CheckpointArgument(const Arguments& args,

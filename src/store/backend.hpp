@@ -22,8 +22,12 @@ struct Change {
   std::optional<std::string> current;  // with set_current: the new current checkpoint, or none
   std::optional<conf::DomainDef> domain;
   std::optional<DomainSettings> settings;
+  // Appended to the domain's pending bitmap operations (before any removal is applied).
+  std::vector<BitmapOp> bitmap_ops;
+  bool clear_bitmap_ops = false;
   bool empty() const {
-    return upserts.empty() && removals.empty() && !set_current && !domain && !settings;
+    return upserts.empty() && removals.empty() && !set_current && !domain && !settings &&
+           bitmap_ops.empty() && !clear_bitmap_ops;
   }
 };
 
@@ -41,6 +45,8 @@ class DomainSession {
   virtual const std::optional<std::string>& current() const = 0;
   // Problems met while loading (a checkpoint file that does not parse, ...), one line each.
   virtual const std::vector<std::string>& warnings() const = 0;
+  // Bitmap operations recorded and not yet acknowledged as carried out.
+  virtual const std::vector<BitmapOp>& bitmap_ops() const = 0;
   // The full record; throws Error(NotFound) if it is gone.
   virtual CheckpointRecord ReadCheckpoint(const std::string& name) = 0;
   // Applies the change; only for Write sessions. Afterwards the session reflects it.

@@ -40,7 +40,82 @@ void Catalog::Apply(const Change& change) {
   tree_ = std::make_unique<CheckpointTree>(session_.checkpoints());
 }
 
+std::optional<BackupJob> Catalog::PendingJob() const {
+  for (const CheckpointSummary& c : session_.checkpoints()) {
+    if (c.state != CheckpointState::Pending) continue;
+    CheckpointRecord record = session_.ReadCheckpoint(c.name);
+    return BackupJob{c.name, record.meta.job_since, record.meta.job_started};
+  }
+  return std::nullopt;
+}
+
+void Catalog::RefuseWhilePending(const std::string& what) const {
+  if (auto job = PendingJob()) {
+    throw Error(ErrorCode::OperationInvalid,
+                "Requested operation is not valid: cannot " + what + " while the backup job of " +
+                    "checkpoint '" + job->checkpoint + "' is pending; end it with backup-end");
+  }
+}
+
+void Catalog::CheckNotFrozen(const std::optional<BackupJob>& job, const std::string& name) const {
+  if (!job) return;
+  bool frozen = name == job->checkpoint;
+  for (const CheckpointSummary* c : tree_->PathToRoot(tree_->ParentOf(job->checkpoint))) {
+    if (job->since.empty()) break;
+    frozen |= c->name == name;
+    if (c->name == job->since) break;
+  }
+  if (frozen) {
+    throw Error(ErrorCode::Busy, "Requested operation is not valid: checkpoint '" + name +
+                                     "' is in use by the pending backup job of checkpoint '" +
+                                     job->checkpoint + "'" +
+                                     (job->since.empty() ? "" : " since '" + job->since + "'") +
+                                     "; end it with backup-end");
+  }
+}
+
+std::vector<BitmapOp> Catalog::FoldBitmaps(const std::vector<const CheckpointSummary*>& doomed,
+                                           const std::string& heir, bool heir_becomes_active,
+                                           const std::string& reason) const {
+  std::vector<BitmapOp> ops;
+  const CheckpointSummary* kept = heir.empty() ? nullptr : tree_->Find(heir);
+  bool delta = session_.settings().model == BitmapModel::Delta;
+  auto heir_disk = [&](const std::string& target) -> const CheckpointSummary::Disk* {
+    if (!kept) return nullptr;
+    for (const auto& d : kept->disks) {
+      if (d.target == target && d.type == conf::CheckpointType::Bitmap) return &d;
+    }
+    return nullptr;
+  };
+  std::vector<std::string> enabled;
+  for (const CheckpointSummary* c : doomed) {
+    for (const auto& d : c->disks) {
+      if (d.type != conf::CheckpointType::Bitmap || d.bitmap.empty()) continue;
+      const CheckpointSummary::Disk* into = heir_disk(d.target);
+      if (delta && into) {
+        ops.push_back({BitmapOp::Kind::Merge, d.target, d.source, d.bitmap, into->bitmap, reason});
+        if (heir_becomes_active &&
+            std::find(enabled.begin(), enabled.end(), d.target) == enabled.end()) {
+          enabled.push_back(d.target);
+        }
+      }
+      ops.push_back({BitmapOp::Kind::Remove, d.target, d.source, d.bitmap, "", reason});
+    }
+  }
+  for (const std::string& target : enabled) {
+    const CheckpointSummary::Disk* into = heir_disk(target);
+    ops.push_back({BitmapOp::Kind::Enable, target, into->source, into->bitmap, "", reason});
+  }
+  return ops;
+}
+
 std::string Catalog::Create(conf::CheckpointDef def, const std::string& owner, int64_t now) {
+  RefuseWhilePending("create a checkpoint");
+  return AddNew(NewRecord(std::move(def), owner, now));
+}
+
+CheckpointRecord Catalog::NewRecord(conf::CheckpointDef def, const std::string& owner,
+                                    int64_t now) const {
   conf::PrepareCreate(&def, domain(), now);
   if (tree_->Find(def.name)) {
     throw Error(ErrorCode::AlreadyExists,
@@ -52,6 +127,10 @@ std::string Catalog::Create(conf::CheckpointDef def, const std::string& owner, i
   record.meta.link_seq = tree_->MaxLinkSeq() + 1;
   record.meta.disks = IdentitiesOf(domain());
   record.def = std::move(def);
+  return record;
+}
+
+std::string Catalog::AddNew(CheckpointRecord record) {
   Change change;
   change.set_current = true;
   change.current = record.def.name;
@@ -61,6 +140,7 @@ std::string Catalog::Create(conf::CheckpointDef def, const std::string& owner, i
 }
 
 std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::string>& owner) {
+  if (tree_->Find(def.name)) CheckNotFrozen(PendingJob(), def.name);
   if (!def.parent.empty()) {
     if (def.parent == def.name) {
       InvalidArgument("cannot set moment " + def.name + " as its own parent");
@@ -92,10 +172,25 @@ std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::
   return name;
 }
 
-void Catalog::Delete(const std::string& name, DeleteMode mode) {
+void Catalog::Delete(const std::string& name, DeleteMode mode, bool metadata_only) {
   const CheckpointSummary& target = Get(name);
   std::string parent = tree_->ParentOf(name);
+  std::string reason = "delete " + name;
   Change change;
+  std::vector<const CheckpointSummary*> doomed;
+  if (mode != DeleteMode::ChildrenOnly) doomed.push_back(&target);
+  if (mode != DeleteMode::Single) {
+    std::vector<const CheckpointSummary*> below = tree_->Descendants(name);
+    doomed.insert(doomed.end(), below.begin(), below.end());
+  }
+  std::optional<BackupJob> job = PendingJob();
+  for (const CheckpointSummary* c : doomed) CheckNotFrozen(job, c->name);
+  if (!metadata_only) {
+    bool leaf = tree_->Children(name).empty();
+    std::string heir = mode == DeleteMode::ChildrenOnly ? name : parent;
+    bool heir_active = mode != DeleteMode::Single || leaf;
+    change.bitmap_ops = FoldBitmaps(doomed, heir, heir_active, reason);
+  }
   if (mode == DeleteMode::Single) {
     const auto& kids = tree_->Children(name);
     uint64_t seq = tree_->MaxLinkSeq() + kids.size();
@@ -129,6 +224,61 @@ void Catalog::Delete(const std::string& name, DeleteMode mode) {
       change.removals.push_back((*it)->name);
     if (mode == DeleteMode::WithChildren) change.removals.push_back(name);
   }
+  Apply(change);
+}
+
+std::string Catalog::BeginBackup(conf::CheckpointDef def, const std::string& since,
+                                 const std::string& owner, int64_t now) {
+  if (auto job = PendingJob()) {
+    throw Error(ErrorCode::Busy,
+                "Requested operation is not valid: another backup job (checkpoint '" +
+                    job->checkpoint + "') is pending for domain '" + domain().name() + "'");
+  }
+  CheckpointRecord record = NewRecord(std::move(def), owner, now);
+  record.meta.state = CheckpointState::Pending;
+  record.meta.job_since = since;
+  record.meta.job_started = now;
+  return AddNew(std::move(record));
+}
+
+void Catalog::CommitBackup() {
+  std::optional<BackupJob> job = PendingJob();
+  if (!job) {
+    throw Error(ErrorCode::OperationInvalid,
+                "Requested operation is not valid: no backup job is pending for domain '" +
+                    domain().name() + "'");
+  }
+  CheckpointRecord record = session_.ReadCheckpoint(job->checkpoint);
+  record.meta.state = CheckpointState::Committed;
+  record.meta.job_since.clear();
+  record.meta.job_started = 0;
+  Change change;
+  change.upserts.push_back(std::move(record));
+  Apply(change);
+}
+
+void Catalog::AbortBackup() {
+  std::optional<BackupJob> job = PendingJob();
+  if (!job) {
+    throw Error(ErrorCode::OperationInvalid,
+                "Requested operation is not valid: no backup job is pending for domain '" +
+                    domain().name() + "'");
+  }
+  const CheckpointSummary& pending = Get(job->checkpoint);
+  std::string parent = tree_->ParentOf(pending.name);
+  Change change;
+  change.bitmap_ops = FoldBitmaps({&pending}, parent, true, "abort backup " + pending.name);
+  if (current() && *current() == pending.name) {
+    change.set_current = true;
+    if (!parent.empty()) change.current = parent;
+  }
+  change.removals.push_back(pending.name);
+  Apply(change);
+}
+
+void Catalog::ClearBitmapOps() {
+  Change change;
+  change.clear_bitmap_ops = true;
   Apply(change);
 }
 

@@ -15,6 +15,13 @@ namespace virtckpt::store {
 
 enum class DeleteMode { Single, WithChildren, ChildrenOnly };
 
+// A backup job in progress: its new checkpoint is pending until the job ends.
+struct BackupJob {
+  std::string checkpoint;
+  std::string since;  // "" for a full backup
+  int64_t started = 0;
+};
+
 class Catalog {
  public:
   explicit Catalog(DomainSession& session);
@@ -23,6 +30,8 @@ class Catalog {
   const conf::DomainDef& domain() const { return session_.domain(); }
   const CheckpointTree& tree() const { return *tree_; }
   const std::optional<std::string>& current() const { return session_.current(); }
+  const DomainSettings& settings() const { return session_.settings(); }
+  const std::vector<BitmapOp>& bitmap_ops() const { return session_.bitmap_ops(); }
 
   // Throws Error(NotFound) with virsh's message when the checkpoint does not exist.
   const CheckpointSummary& Get(const std::string& name) const;
@@ -33,10 +42,35 @@ class Catalog {
   std::string Create(conf::CheckpointDef def, const std::string& owner, int64_t now);
   // Defines (or replaces, keeping its children) a checkpoint from a redefine document.
   std::string Redefine(conf::CheckpointDef def, const std::optional<std::string>& owner);
-  void Delete(const std::string& name, DeleteMode mode);
+  // Without metadata_only, records the bitmap operations the delete implies (bitmap model
+  // rules) for whoever manages the bitmaps.
+  void Delete(const std::string& name, DeleteMode mode, bool metadata_only);
+
+  std::optional<BackupJob> PendingJob() const;
+  // Creates the job's checkpoint in the pending state; refuses a second job.
+  std::string BeginBackup(conf::CheckpointDef def, const std::string& since,
+                          const std::string& owner, int64_t now);
+  // The pending checkpoint becomes a normal one.
+  void CommitBackup();
+  // The pending checkpoint is removed, and its bitmaps are given back to its parent's.
+  void AbortBackup();
+  // Acknowledges that the recorded bitmap operations were carried out.
+  void ClearBitmapOps();
 
  private:
   void Apply(const Change& change);
+  // A new checkpoint of the current definition under the current checkpoint (libvirt's rules).
+  CheckpointRecord NewRecord(conf::CheckpointDef def, const std::string& owner, int64_t now) const;
+  // Stores it and makes it current; returns its name.
+  std::string AddNew(CheckpointRecord record);
+  // Refuses to change a checkpoint that a pending backup job depends on.
+  void CheckNotFrozen(const std::optional<BackupJob>& job, const std::string& name) const;
+  void RefuseWhilePending(const std::string& what) const;
+  // The bitmap operations that fold `doomed` (a checkpoint and possibly its descendants) into
+  // `heir`'s bitmaps: merges in the delta model, then removal of the doomed bitmaps.
+  std::vector<BitmapOp> FoldBitmaps(const std::vector<const CheckpointSummary*>& doomed,
+                                    const std::string& heir, bool heir_becomes_active,
+                                    const std::string& reason) const;
 
   DomainSession& session_;
   std::unique_ptr<CheckpointTree> tree_;

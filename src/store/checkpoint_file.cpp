@@ -15,6 +15,10 @@ std::string FormatInternal(const CheckpointMeta& meta) {
                     "' link='" + std::to_string(meta.link_seq) + "'";
   if (!meta.owner.empty()) out += " owner='" + xml::Escape(meta.owner) + "'";
   if (meta.reconstructed) out += " reconstructed='yes'";
+  if (meta.state == CheckpointState::Pending) {
+    out += " since='" + xml::Escape(meta.job_since) + "' started='" +
+           std::to_string(meta.job_started) + "'";
+  }
   if (meta.disks.empty()) return out + "/>\n";
   out += ">\n";
   for (const auto& disk : meta.disks) {
@@ -34,6 +38,9 @@ CheckpointMeta ParseInternal(const xml::Node& node) {
   meta.link_seq = util::ParseUint64(node.Attribute("link").value_or("0")).value_or(0);
   meta.owner = node.Attribute("owner").value_or("");
   meta.reconstructed = node.Attribute("reconstructed").value_or("") == "yes";
+  meta.job_since = node.Attribute("since").value_or("");
+  meta.job_started =
+      static_cast<int64_t>(util::ParseUint64(node.Attribute("started").value_or("0")).value_or(0));
   for (const xml::Node* disk : node.ChildElements("disk")) {
     DiskIdentity id;
     id.target = disk->Attribute("target").value_or("");

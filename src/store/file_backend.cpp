@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "store/bitmap_ops_file.hpp"
 #include "store/checkpoint_file.hpp"
 #include "store/domain_name.hpp"
 #include "store/index_file.hpp"
@@ -89,6 +90,10 @@ class FileSession : public DomainSession {
       while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
       if (!name.empty()) current_ = name;
     }
+    if (util::PathExists(dir_ + "/bitmap-ops.xml")) {
+      bitmap_ops_ =
+          ParseBitmapOps(util::ReadFile(dir_ + "/bitmap-ops.xml"), dir_ + "/bitmap-ops.xml");
+    }
     LoadCheckpoints();
     if (current_ && !entries_.count(*current_)) current_.reset();
   }
@@ -98,6 +103,7 @@ class FileSession : public DomainSession {
   const std::vector<CheckpointSummary>& checkpoints() const override { return summaries_; }
   const std::optional<std::string>& current() const override { return current_; }
   const std::vector<std::string>& warnings() const override { return warnings_; }
+  const std::vector<BitmapOp>& bitmap_ops() const override { return bitmap_ops_; }
 
   CheckpointRecord ReadCheckpoint(const std::string& name) override {
     if (!entries_.count(name)) {
@@ -121,6 +127,12 @@ class FileSession : public DomainSession {
     if (change.settings) {
       util::WriteFileAtomic(dir_ + "/settings.xml", FormatSettings(*change.settings));
       settings_ = *change.settings;
+    }
+    if (change.clear_bitmap_ops || !change.bitmap_ops.empty()) {
+      std::vector<BitmapOp> ops = change.clear_bitmap_ops ? std::vector<BitmapOp>{} : bitmap_ops_;
+      ops.insert(ops.end(), change.bitmap_ops.begin(), change.bitmap_ops.end());
+      util::WriteFileAtomic(dir_ + "/bitmap-ops.xml", FormatBitmapOps(ops));
+      bitmap_ops_ = std::move(ops);
     }
     int dirfd = OpenCheckpointDir();
     for (const auto& record : change.upserts) {
@@ -242,6 +254,7 @@ class FileSession : public DomainSession {
   std::map<std::string, FileStamp> indexed_stamps_;
   std::vector<CheckpointSummary> summaries_;
   std::vector<std::string> warnings_;
+  std::vector<BitmapOp> bitmap_ops_;
 };
 
 class FileBackend : public Backend {
@@ -306,7 +319,7 @@ class FileBackend : public Backend {
       util::RemoveFileDurable(dir + "/checkpoints/" + file);
     }
     rmdir((dir + "/checkpoints").c_str());
-    for (const char* file : {"/settings.xml", "/current", "/index"}) {
+    for (const char* file : {"/settings.xml", "/current", "/index", "/bitmap-ops.xml"}) {
       util::RemoveFileDurable(dir + file);
     }
   }

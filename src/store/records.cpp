@@ -1,5 +1,7 @@
 #include "store/records.hpp"
 
+#include "qcow2/image_probe.hpp"
+
 namespace virtckpt::store {
 
 const char* CheckpointStateToString(CheckpointState state) {
@@ -9,6 +11,25 @@ const char* CheckpointStateToString(CheckpointState state) {
 std::optional<CheckpointState> CheckpointStateFromString(const std::string& text) {
   if (text == "committed") return CheckpointState::Committed;
   if (text == "pending") return CheckpointState::Pending;
+  return std::nullopt;
+}
+
+const char* BitmapOpKindToString(BitmapOp::Kind kind) {
+  switch (kind) {
+    case BitmapOp::Kind::Merge:
+      return "merge";
+    case BitmapOp::Kind::Enable:
+      return "enable";
+    case BitmapOp::Kind::Remove:
+      return "remove";
+  }
+  return "merge";
+}
+
+std::optional<BitmapOp::Kind> BitmapOpKindFromString(const std::string& text) {
+  for (auto kind : {BitmapOp::Kind::Merge, BitmapOp::Kind::Enable, BitmapOp::Kind::Remove}) {
+    if (text == BitmapOpKindToString(kind)) return kind;
+  }
   return std::nullopt;
 }
 
@@ -45,6 +66,9 @@ std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain) {
     id.target = disk.target_dev;
     id.source = disk.source.Identity();
     id.format = disk.driver_type;
+    if (disk.type == "file" && !disk.source.file.empty()) {
+      if (auto facts = qcow2::ProbeImage(disk.source.file)) id.virtual_size = facts->virtual_size;
+    }
     out.push_back(std::move(id));
   }
   return out;

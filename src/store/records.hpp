@@ -36,7 +36,29 @@ struct CheckpointMeta {
   uint64_t link_seq = 0;
   bool reconstructed = false;
   std::vector<DiskIdentity> disks;
+  // A pending checkpoint belongs to a backup job: its base ("" for a full backup) and start.
+  std::string job_since;
+  int64_t job_started = 0;
 };
+
+// A change to the bitmaps of one disk image that a checkpoint operation implies (in the delta
+// model, deleting N merges N's bitmap into its parent's). Recorded for whoever manages the
+// bitmaps: the hypervisor's tooling (external mode) or virtckpt itself (managed mode).
+struct BitmapOp {
+  enum class Kind { Merge, Enable, Remove };
+  Kind kind = Kind::Merge;
+  std::string disk;    // target
+  std::string image;   // source path
+  std::string bitmap;  // merge: the source bitmap
+  std::string into;    // merge: the bitmap that absorbs it
+  std::string reason;  // the operation that implied it, e.g. "delete c3"
+  bool operator==(const BitmapOp& o) const {
+    return kind == o.kind && disk == o.disk && image == o.image && bitmap == o.bitmap &&
+           into == o.into && reason == o.reason;
+  }
+};
+const char* BitmapOpKindToString(BitmapOp::Kind kind);
+std::optional<BitmapOp::Kind> BitmapOpKindFromString(const std::string& text);
 
 struct CheckpointRecord {
   conf::CheckpointDef def;
@@ -74,7 +96,8 @@ struct CheckpointSummary {
 
 CheckpointSummary Summarize(const CheckpointRecord& record);
 
-// The identities of a domain's disks now.
+// The identities of a domain's disks now; the virtual size is read from each file image that
+// can be opened.
 std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain);
 
 }  // namespace virtckpt::store

@@ -1,0 +1,14 @@
+// DOMAIN/bitmap-ops.xml: the bitmap operations a domain's checkpoint changes still imply.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/records.hpp"
+
+namespace virtckpt::store {
+
+std::string FormatBitmapOps(const std::vector<BitmapOp>& ops);
+std::vector<BitmapOp> ParseBitmapOps(const std::string& text, const std::string& source);
+
+}  // namespace virtckpt::store

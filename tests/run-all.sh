@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test run: dependencies, a normal build with every test, a clang-format check, and a
+# second build with AddressSanitizer and UndefinedBehaviorSanitizer running every test again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tests/install-deps.sh
+
+setup() {  # setup DIR [meson options...]
+  local dir=$1; shift
+  if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null; else meson setup "$dir" "$@" >/dev/null; fi
+}
+
+echo "== clang-format"
+mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find src tests bench fuzz -name '*.[ch]pp')
+clang-format --dry-run -Werror "${sources[@]}"
+
+echo "== build and test"
+setup build-ci
+ninja -C build-ci
+meson test -C build-ci --print-errorlogs --num-processes 2
+
+echo "== build and test with -Db_sanitize=address,undefined"
+setup build-ci-asan -Db_sanitize=address,undefined -Db_lundef=false
+ninja -C build-ci-asan
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+  meson test -C build-ci-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3
