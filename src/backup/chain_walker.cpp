@@ -28,6 +28,9 @@ class Verdict {
 
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
+// As libvirt's default <domainbackup>: drives without a medium and readonly disks are left out.
+bool NothingToBackUp(const conf::DomainDisk& disk) { return disk.IsEmpty() || disk.readonly; }
+
 DiskPlan PlanFor(const conf::DomainDisk& disk) {
   DiskPlan d;
   d.target = disk.target_dev;
@@ -57,7 +60,7 @@ BackupPlan Uniform(BackupPlan plan, const conf::DomainDef& domain, Reason reason
                    const std::string& message) {
   for (const auto& disk : domain.disks()) {
     DiskPlan d = PlanFor(disk);
-    d.mode = disk.IsEmpty() ? DiskMode::None : DiskMode::Full;
+    d.mode = NothingToBackUp(disk) ? DiskMode::None : DiskMode::Full;
     Verdict verdict;
     verdict.Add(reason, message);
     if (!IsBitmapCapable(disk)) verdict.Add(Reason::NotBitmapCapable, WhyNotCapable(disk));
@@ -172,7 +175,7 @@ BackupPlan PlanBackup(const WalkInput& in) {
       if ((delta || i == 0) && !then.bitmap.empty()) d.bitmaps.push_back(then.bitmap);
     }
     if (!IsBitmapCapable(disk)) verdict.Add(Reason::NotBitmapCapable, WhyNotCapable(disk));
-    if (disk.IsEmpty()) {
+    if (NothingToBackUp(disk)) {
       d.mode = DiskMode::None;
       d.bitmaps.clear();
       verdict.Into(&d);

@@ -41,19 +41,39 @@ std::string CreateFromXml(Context& ctx, const Arguments& args, const std::string
   return open.catalog->Redefine(std::move(def), owner);
 }
 
-// virsh's --diskspec: "disk[,checkpoint=type][,bitmap=name]".
+// Splits at ',' where ",," stands for a comma, as virsh's vshStringToArray.
+std::vector<std::string> SplitCommaList(const std::string& text) {
+  std::vector<std::string> parts(1);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != ',') {
+      parts.back() += text[i];
+    } else if (i + 1 < text.size() && text[i + 1] == ',') {
+      parts.back() += ',';
+      ++i;
+    } else {
+      parts.emplace_back();
+    }
+  }
+  return parts;
+}
+
+// virsh's --diskspec: "disk[,checkpoint=type][,bitmap=name]", each key at most once.
 std::string DiskSpecXml(const std::string& spec) {
-  std::vector<std::string> parts = util::Split(spec, ',');
-  std::string out = "    <disk name='" + xml::Escape(parts[0]) + "'";
+  std::vector<std::string> parts = SplitCommaList(spec);
+  std::optional<std::string> checkpoint;
+  std::optional<std::string> bitmap;
   for (size_t i = 1; i < parts.size(); ++i) {
-    if (util::StartsWith(parts[i], "checkpoint=")) {
-      out += " checkpoint='" + xml::Escape(parts[i].substr(11)) + "'";
-    } else if (util::StartsWith(parts[i], "bitmap=")) {
-      out += " bitmap='" + xml::Escape(parts[i].substr(7)) + "'";
+    if (!checkpoint && util::StartsWith(parts[i], "checkpoint=")) {
+      checkpoint = parts[i].substr(11);
+    } else if (!bitmap && util::StartsWith(parts[i], "bitmap=")) {
+      bitmap = parts[i].substr(7);
     } else {
       throw CommandError({"unable to parse diskspec: " + spec});
     }
   }
+  std::string out = "    <disk name='" + xml::Escape(parts[0]) + "'";
+  if (checkpoint) out += " checkpoint='" + xml::Escape(*checkpoint) + "'";
+  if (bitmap) out += " bitmap='" + xml::Escape(*bitmap) + "'";
   return out + "/>\n";
 }
 

@@ -24,8 +24,10 @@ struct OptionDef {
   const char* name;
   OptionType type;
   const char* help;
-  // Ours, not virsh's: listed after virsh's options in help output.
+  // Ours, not virsh's: listed after virsh's options in help output, never positional.
   bool extension = false;
+  // Only as --name VALUE, never filled from a positional argument (virsh's REQ_OPT).
+  bool named_only = false;
 };
 
 struct Context;

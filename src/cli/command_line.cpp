@@ -1,5 +1,7 @@
 #include "cli/command_line.hpp"
 
+#include <cctype>
+
 namespace virtckpt::cli {
 
 namespace {
@@ -51,7 +53,6 @@ std::vector<std::vector<std::string>> SplitCommandLine(const std::string& line) 
       ++i;
     }
     if (dbl) throw ParseError("missing \"");
-    if (single) throw ParseError("missing '");
     commands.back().push_back(std::move(word));
   }
   std::vector<std::vector<std::string>> result;
@@ -72,7 +73,8 @@ Arguments ParseArguments(const CommandDef& command, const std::vector<std::strin
   bool data_only = false;
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string& word = words[i];
-    if (!data_only && word.size() > 2 && word[0] == '-' && word[1] == '-') {
+    if (!data_only && word.size() > 2 && word[0] == '-' && word[1] == '-' &&
+        std::isalnum(static_cast<unsigned char>(word[2]))) {
       std::string name = word.substr(2);
       std::optional<std::string> inline_value;
       if (auto eq = name.find('='); eq != std::string::npos) {
@@ -105,7 +107,7 @@ Arguments ParseArguments(const CommandDef& command, const std::vector<std::strin
     }
     const OptionDef* target = nullptr;
     for (const auto& opt : command.options) {
-      if (opt.type == OptionType::Bool || opt.extension) continue;
+      if (opt.type == OptionType::Bool || opt.extension || opt.named_only) continue;
       if (opt.type == OptionType::Argv || !args.Has(opt.name)) {
         target = &opt;
         break;

@@ -21,7 +21,8 @@ class ParseError : public std::exception {
 };
 
 // Splits a line into commands (at ';' and newlines) and each command into words, with virsh's
-// quoting: '...' literally, "..." and bare words with backslash escapes, '#' starts a comment.
+// quoting: '...' literally (an unclosed one runs to the end), "..." and bare words with
+// backslash escapes, '#' starts a comment.
 std::vector<std::vector<std::string>> SplitCommandLine(const std::string& line);
 
 // Matches words (after the command name) against the command's options.

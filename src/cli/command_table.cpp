@@ -42,7 +42,9 @@ void RunHelp(Context& ctx, const Arguments& args) {
     return;
   }
   const CommandDef* command = FindCommand(*name);
-  if (!command) throw CommandError({"command '" + *name + "' doesn't exist"});
+  if (!command) {
+    throw CommandError({"command or command group '" + *name + "' doesn't exist"});
+  }
   ctx.out << FormatCommandHelp(*command);
 }
 
@@ -139,7 +141,7 @@ std::vector<CommandDef> BuildCommands() {
         {"security-info", kBool, "include security sensitive information in XML dump"},
         {"no-domain", kBool, "exclude <domain> from XML"},
         {"size", kBool, "include backup size estimate in XML dump"},
-        {"xpath", kString, "xpath expression to filter the XML document"},
+        {"xpath", kString, "xpath expression to filter the XML document", false, true},
         {"wrap", kBool, "wrap xpath results in an common root element"}},
        RunCheckpointDumpXml},
       {"checkpoint-edit",
@@ -210,7 +212,7 @@ std::vector<CommandDef> BuildCommands() {
        {kDomain,
         {"inactive", kBool, "show inactive defined XML"},
         {"security-info", kBool, "include security sensitive information in XML dump"},
-        {"xpath", kString, "xpath expression to filter the XML document"},
+        {"xpath", kString, "xpath expression to filter the XML document", false, true},
         {"wrap", kBool, "wrap xpath results in an common root element"}},
        RunDumpXml},
       {"help",

@@ -61,51 +61,40 @@ int Execute(Context& ctx, const ParsedCommand& parsed) {
 
 }  // namespace
 
-int RunWords(Context& ctx, const std::vector<std::string>& words) {
-  ParsedCommand parsed;
+int RunCommands(Context& ctx, const std::vector<std::vector<std::string>>& commands,
+                bool status_of_last) {
+  std::vector<ParsedCommand> parsed;
   try {
-    parsed = Parse(words);
+    for (const auto& words : commands) parsed.push_back(Parse(words));
   } catch (const ParseError& e) {
     PrintErrors(ctx, {e.what()});
     return 1;
   }
-  return Execute(ctx, parsed);
+  int rc = 0;
+  for (const auto& p : parsed) {
+    int status = Execute(ctx, p);
+    rc = status_of_last ? status : rc | status;
+  }
+  return rc;
 }
 
 int RunLine(Context& ctx, const std::string& line) {
-  std::vector<std::vector<std::string>> commands;
   try {
-    commands = SplitCommandLine(line);
+    return RunCommands(ctx, SplitCommandLine(line), false);
   } catch (const ParseError& e) {
     PrintErrors(ctx, {e.what()});
     return 1;
   }
-  int rc = 0;
-  for (const auto& words : commands) rc |= RunWords(ctx, words);
-  return rc;
 }
 
 int RunArgv(Context& ctx, const std::vector<std::string>& words) {
-  std::vector<std::vector<std::string>> commands;
+  if (words.size() != 1) return RunCommands(ctx, {words}, true);
   try {
-    commands = words.size() == 1 ? SplitCommandLine(words[0])
-                                 : std::vector<std::vector<std::string>>{words};
+    return RunCommands(ctx, SplitCommandLine(words[0]), true);
   } catch (const ParseError& e) {
     PrintErrors(ctx, {e.what()});
     return 1;
   }
-  std::vector<ParsedCommand> parsed;
-  for (const auto& command : commands) {
-    try {
-      parsed.push_back(Parse(command));
-    } catch (const ParseError& e) {
-      PrintErrors(ctx, {e.what()});
-      return 1;
-    }
-  }
-  int rc = 0;
-  for (const auto& p : parsed) rc = Execute(ctx, p);
-  return rc;
 }
 
 int RunStream(Context& ctx, std::istream& in, const std::string& prompt) {

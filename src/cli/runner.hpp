@@ -10,8 +10,10 @@
 
 namespace virtckpt::cli {
 
-// Runs one command given as words; returns 0 or 1.
-int RunWords(Context& ctx, const std::vector<std::string>& words);
+// Parses every command of a list first (a parse error anywhere runs nothing), then runs them;
+// returns the last one's status, or 1 if any failed.
+int RunCommands(Context& ctx, const std::vector<std::vector<std::string>>& commands,
+                bool status_of_last);
 
 // Runs every command of a line (split at ';'); returns 1 if any failed.
 int RunLine(Context& ctx, const std::string& line);

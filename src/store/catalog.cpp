@@ -148,8 +148,10 @@ std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::
     if (!tree_->Find(def.parent)) {
       InvalidArgument("parent " + def.parent + " for moment " + def.name + " not found");
     }
-    if (def.parent == def.name || tree_->IsAncestor(def.name, def.parent)) {
-      InvalidArgument("parent " + def.parent + " would create cycle to " + def.name);
+    for (const CheckpointSummary* c : tree_->PathToRoot(def.parent)) {
+      if (c->parent == def.name) {
+        InvalidArgument("parent " + c->name + " would create cycle to " + def.name);
+      }
     }
   }
   conf::PrepareRedefine(&def, domain());

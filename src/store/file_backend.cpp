@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -63,6 +64,19 @@ std::vector<std::string> ListDirectory(const std::string& path) {
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// 32 lower-case hex digits, or nullopt when `text` is no uuid (libvirt accepts any case and
+// dashes anywhere).
+std::optional<std::string> NormalizeUuid(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '-') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (out.size() != 32) return std::nullopt;
+  return out;
 }
 
 conf::DomainDef ReadDomainFile(const std::string& path) {
@@ -277,9 +291,13 @@ class FileBackend : public Backend {
         util::PathExists(DomainDir(name_or_uuid) + "/domain.xml")) {
       return name_or_uuid;
     }
+    std::optional<std::string> wanted = NormalizeUuid(name_or_uuid);
+    if (!wanted) return std::nullopt;
     for (const std::string& name : ListDomains()) {
       try {
-        if (ReadDomainFile(DomainDir(name) + "/domain.xml").uuid() == name_or_uuid) return name;
+        if (NormalizeUuid(ReadDomainFile(DomainDir(name) + "/domain.xml").uuid()) == wanted) {
+          return name;
+        }
       } catch (const Error&) {
       }
     }

@@ -86,11 +86,27 @@ std::string QualifiedName(const xmlChar* name, xmlNsPtr ns) {
   return out;
 }
 
-Node Convert(xmlNodePtr element, int depth, int max_depth, const std::string& source) {
+struct ConvertState {
+  const ParseOptions& options;
+  size_t elements = 0;
+};
+
+std::string At(const ConvertState& state, xmlNodePtr node) {
+  return state.options.source + ":" + std::to_string(xmlGetLineNo(node)) + ": ";
+}
+
+Node Convert(xmlNodePtr element, int depth, ConvertState* state) {
+  const std::string& source = state->options.source;
+  int max_depth = state->options.max_depth;
   if (depth > max_depth) {
     throw Error(ErrorCode::XmlSyntax, source + ":" + std::to_string(xmlGetLineNo(element)) +
                                           ": document nested deeper than " +
                                           std::to_string(max_depth) + " levels");
+  }
+  if (++state->elements > state->options.max_elements) {
+    throw Error(ErrorCode::XmlSyntax, At(*state, element) + "document has more than " +
+                                          std::to_string(state->options.max_elements) +
+                                          " elements");
   }
   Node node = Node::Element(QualifiedName(element->name, element->ns));
   node.set_line(static_cast<int>(xmlGetLineNo(element)));
@@ -105,9 +121,15 @@ Node Convert(xmlNodePtr element, int depth, int max_depth, const std::string& so
                       value ? reinterpret_cast<const char*>(value) : "");
     xmlFree(value);
   }
+  size_t child_elements = 0;
   for (xmlNodePtr child = element->children; child; child = child->next) {
     if (child->type == XML_ELEMENT_NODE) {
-      node.AppendChild(Convert(child, depth + 1, max_depth, source));
+      if (++child_elements > state->options.max_children) {
+        throw Error(ErrorCode::XmlSyntax,
+                    At(*state, child) + "element " + node.name() + " has more than " +
+                        std::to_string(state->options.max_children) + " child elements");
+      }
+      node.AppendChild(Convert(child, depth + 1, state));
     } else if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE) {
       node.AppendChild(
           Node::Text(child->content ? reinterpret_cast<const char*>(child->content) : ""));
@@ -119,6 +141,50 @@ Node Convert(xmlNodePtr element, int depth, int max_depth, const std::string& so
 struct DocFree {
   void operator()(xmlDocPtr doc) const { xmlFreeDoc(doc); }
 };
+
+// libxml2 checks each attribute of a start tag against all earlier ones, so a tag with 200,000
+// attributes takes minutes to parse. One linear pass over the text (skipping comments, CDATA
+// and processing instructions) bounds the attributes per tag before libxml2 sees it.
+void CheckAttributeCounts(const std::string& text, const ParseOptions& options) {
+  const size_t n = text.size();
+  int line = 1;
+  auto skip_to = [&](size_t from, const char* end) {
+    size_t at = text.find(end, from);
+    size_t stop = at == std::string::npos ? n : at;
+    for (size_t k = from; k < stop; ++k) line += text[k] == '\n';
+    return stop;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    if (text[i] == '\n') ++line;
+    if (text[i] != '<') continue;
+    if (text.compare(i, 4, "<!--") == 0) {
+      i = skip_to(i + 4, "-->");
+    } else if (text.compare(i, 9, "<![CDATA[") == 0) {
+      i = skip_to(i + 9, "]]>");
+    } else if (text.compare(i, 2, "<?") == 0) {
+      i = skip_to(i + 2, "?>");
+    } else if (text.compare(i, 2, "<!") == 0) {
+      return;  // a DOCTYPE: rejected by the parser as soon as it starts
+    } else {
+      int tag_line = line;
+      size_t attributes = 0;
+      char quote = 0;
+      for (++i; i < n && (quote || text[i] != '>'); ++i) {
+        char c = text[i];
+        if (c == '\n') ++line;
+        if (quote) {
+          if (c == quote) quote = 0;
+        } else if (c == '\'' || c == '"') {
+          quote = c;
+        } else if (c == '=' && ++attributes > options.max_attributes) {
+          throw Error(ErrorCode::XmlSyntax,
+                      options.source + ":" + std::to_string(tag_line) + ": element has more than " +
+                          std::to_string(options.max_attributes) + " attributes");
+        }
+      }
+    }
+  }
+}
 
 std::string NodeToString(xmlDocPtr doc, xmlNodePtr node) {
   xmlBufferPtr buf = xmlBufferCreate();
@@ -147,6 +213,7 @@ Document Document::Parse(const std::string& text, const ParseOptions& options) {
                 options.source + ": document of " + std::to_string(text.size()) +
                     " bytes exceeds the limit of " + std::to_string(options.max_bytes) + " bytes");
   }
+  CheckAttributeCounts(text, options);
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
   if (!ctxt || !ctxt->sax) {
     if (ctxt) xmlFreeParserCtxt(ctxt);
@@ -192,8 +259,8 @@ std::string Document::RootName() const {
 }
 
 Node Document::Root() const {
-  return Convert(xmlDocGetRootElement(impl_->doc.get()), 1, impl_->options.max_depth,
-                 impl_->options.source);
+  ConvertState state{impl_->options};
+  return Convert(xmlDocGetRootElement(impl_->doc.get()), 1, &state);
 }
 
 void Document::Validate(const Schema& schema) const {
@@ -220,9 +287,8 @@ std::string Document::DumpXPath(const std::string& expr, bool wrap) const {
   ctxt->node = xmlDocGetRootElement(doc);
   xmlXPathObjectPtr obj = xmlXPathEval(reinterpret_cast<const xmlChar*>(expr.c_str()), ctxt);
   xmlXPathFreeContext(ctxt);
-  if (!obj) return "";
-  if (obj->type != XPATH_NODESET) {
-    xmlXPathFreeObject(obj);
+  if (!obj || obj->type != XPATH_NODESET) {
+    if (obj) xmlXPathFreeObject(obj);
     throw Error(ErrorCode::Internal, "internal error: Incorrect xpath '" + expr + "'");
   }
   std::string out;

@@ -16,6 +16,12 @@ struct ParseOptions {
   size_t max_bytes = 16u << 20;
   // libxml2's own nesting limit (256) applies as well.
   int max_depth = 256;
+  // libxml2's RelaxNG validation takes time quadratic in the number of siblings (80,000
+  // <disk> elements: 10 s), so documents are bounded before they are validated.
+  size_t max_elements = 100000;
+  size_t max_children = 10000;
+  // libxml2's duplicate-attribute check is quadratic as well.
+  size_t max_attributes = 1000;
   // Drop whitespace-only text between elements (virsh does so for --xpath output).
   bool drop_blanks = false;
 };
@@ -39,8 +45,8 @@ class Document {
   void Validate(const Schema& schema) const;
   // Evaluates a node-set XPath and serializes each node as virsh --xpath does (libxml2's own
   // formatting, double quotes); with wrap, inside one <nodes> element. A result that is not a
-  // node-set throws Error(Internal) "internal error: Incorrect xpath 'EXPR'"; a syntax error
-  // prints libxml2's message on stderr and yields nothing, as virsh 9.0 does.
+  // node-set, or an expression that does not compile (libxml2 prints why on stderr), throws
+  // Error(Internal) "internal error: Incorrect xpath 'EXPR'".
   std::string DumpXPath(const std::string& expr, bool wrap) const;
 
  private:
