@@ -6,6 +6,7 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <map>
@@ -163,9 +164,9 @@ void CheckAttributeCounts(const std::string& text, const ParseOptions& options) 
       i = skip_to(i + 9, "]]>");
     } else if (text.compare(i, 2, "<?") == 0) {
       i = skip_to(i + 2, "?>");
-    } else if (text.compare(i, 2, "<!") == 0) {
-      return;  // a DOCTYPE: rejected by the parser as soon as it starts
     } else {
+      // A start tag, or a declaration such as <!DOCTYPE (scanned the same way: libxml2 goes on
+      // parsing after an error, so what follows a bad declaration must be bounded too).
       int tag_line = line;
       size_t attributes = 0;
       char quote = 0;
@@ -212,6 +213,13 @@ Document Document::Parse(const std::string& text, const ParseOptions& options) {
     throw Error(ErrorCode::XmlSyntax,
                 options.source + ": document of " + std::to_string(text.size()) +
                     " bytes exceeds the limit of " + std::to_string(options.max_bytes) + " bytes");
+  }
+  // libxml2 stops reading at a NUL byte after the root element and would silently drop the
+  // rest, so a NUL anywhere is an error.
+  if (size_t nul = text.find('\0'); nul != std::string::npos) {
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + nul, '\n'));
+    throw Error(ErrorCode::XmlSyntax,
+                options.source + ":" + std::to_string(line) + ": document contains a NUL byte");
   }
   CheckAttributeCounts(text, options);
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();

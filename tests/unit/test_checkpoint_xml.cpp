@@ -11,6 +11,7 @@
 
 #include "conf/checkpoint_def.hpp"
 #include "conf/domain_def.hpp"
+#include "golden_cases.hpp"
 #include "test_support.hpp"
 #include "util/error.hpp"
 #include "xml/document.hpp"
@@ -35,119 +36,14 @@ using virtckpt::conf::ParseCheckpoint;
 using virtckpt::util::Error;
 using virtckpt::util::ErrorCode;
 namespace test = virtckpt::test;
-
-constexpr int64_t kNow = 1704067200;  // 2024-01-01 00:00:00 UTC, libfaketime's time in virsh
-
-enum class Dom { kSingle, kMulti };
-
-// One golden case: NAME.xml in in/ (or invalid/), the domain it is checked against, and the
-// checkpoint that exists before it (virsh creates it first; a created checkpoint becomes its
-// child, a redefined one names it in <parent>). The prefix says how it is parsed:
-// "create-" (flags 0, then PrepareCreate at kNow) or "redefine-" (kParseRedefine, then
-// PrepareRedefine). regen-from-virsh.py reads these tables.
-struct Case {
-  const char* name;
-  Dom domain;
-  const char* parent;
-};
-
-// clang-format off
-const Case kGoldenCases[] = {
-    {"create-empty", Dom::kSingle, ""},
-    {"create-name", Dom::kSingle, ""},
-    {"create-description-escaped", Dom::kSingle, ""},
-    {"create-description-empty", Dom::kSingle, ""},
-    {"create-description-multiline", Dom::kSingle, ""},
-    {"create-ignored-fields", Dom::kSingle, ""},
-    {"create-interleaved", Dom::kSingle, ""},
-    {"create-comments-whitespace", Dom::kSingle, ""},
-    {"create-disk-default", Dom::kSingle, ""},
-    {"create-disk-no", Dom::kSingle, ""},
-    {"create-disk-by-path", Dom::kSingle, ""},
-    {"create-custom-bitmap", Dom::kSingle, ""},
-    {"create-size-ignored", Dom::kSingle, ""},
-    {"create-with-parent", Dom::kSingle, "base"},
-    {"create-name-dash", Dom::kSingle, ""},
-    {"create-multi-default", Dom::kMulti, ""},
-    {"create-multi-listed", Dom::kMulti, "base"},
-    {"create-multi-by-path", Dom::kMulti, ""},
-    {"create-multi-raw-bitmap", Dom::kMulti, ""},
-    {"create-multi-all-no", Dom::kMulti, ""},
-    {"create-multi-shared-bitmap", Dom::kMulti, ""},
-    {"redefine-minimal", Dom::kSingle, ""},
-    {"redefine-parent", Dom::kSingle, "base"},
-    {"redefine-disks-nodomain", Dom::kSingle, ""},
-    {"redefine-description-escaped", Dom::kSingle, ""},
-    {"redefine-with-domain", Dom::kSingle, ""},
-    {"redefine-with-domain-disks", Dom::kSingle, ""},
-    {"redefine-multi-with-domain", Dom::kMulti, ""},
-    {"redefine-multi-domain-nodisks", Dom::kMulti, "base"},
-};
-
-const Case kInvalidCases[] = {
-    {"create-empty-document", Dom::kSingle, ""},
-    {"create-malformed", Dom::kSingle, ""},
-    {"create-mismatched-tag", Dom::kSingle, ""},
-    {"create-undefined-entity", Dom::kSingle, ""},
-    {"create-wrong-root", Dom::kSingle, ""},
-    {"create-unknown-element", Dom::kSingle, ""},
-    {"create-unknown-attribute", Dom::kSingle, ""},
-    {"create-name-slash", Dom::kSingle, ""},
-    {"create-name-empty", Dom::kSingle, ""},
-    {"create-name-leading-dot", Dom::kSingle, ""},
-    {"create-name-escapes", Dom::kSingle, ""},
-    {"create-name-twice", Dom::kSingle, ""},
-    {"create-disks-empty", Dom::kSingle, ""},
-    {"create-disk-no-name", Dom::kSingle, ""},
-    {"create-disk-relative-path", Dom::kSingle, ""},
-    {"create-checkpoint-type-bad", Dom::kSingle, ""},
-    {"create-checkpoint-type-default", Dom::kSingle, ""},
-    {"create-no-with-bitmap", Dom::kSingle, ""},
-    {"create-size-negative", Dom::kSingle, ""},
-    {"create-parent-without-name", Dom::kSingle, ""},
-    {"create-disk-unknown", Dom::kSingle, ""},
-    {"create-disk-unknown-path", Dom::kSingle, ""},
-    {"create-too-many-disks", Dom::kSingle, ""},
-    {"create-multi-disk-twice", Dom::kMulti, ""},
-    {"create-multi-disk-twice-by-path", Dom::kMulti, ""},
-    {"create-multi-readonly", Dom::kMulti, ""},
-    {"create-multi-empty-cdrom", Dom::kMulti, ""},
-    {"create-multi-too-many", Dom::kMulti, ""},
-    {"redefine-no-name", Dom::kSingle, ""},
-    {"redefine-empty", Dom::kSingle, ""},
-    {"redefine-no-creation-time", Dom::kSingle, ""},
-    {"redefine-bad-creation-time", Dom::kSingle, ""},
-    {"redefine-negative-creation-time", Dom::kSingle, ""},
-    {"redefine-uuid-mismatch", Dom::kSingle, ""},
-    {"redefine-domain-unknown-disk", Dom::kSingle, ""},
-    {"redefine-domain-no-disks", Dom::kSingle, ""},
-    {"redefine-multi-domain-readonly", Dom::kMulti, ""},
-    {"redefine-internal-active", Dom::kSingle, ""},
-};
-// clang-format on
-
-std::string Golden(const std::string& path) { return test::DataDir() + "/checkpoint/" + path; }
-
-const DomainDef& DomainFor(Dom dom) {
-  static const DomainDef single = test::ExampleDomain("single");
-  static const DomainDef multi = test::ExampleDomain("multi");
-  return dom == Dom::kSingle ? single : multi;
-}
-
-bool IsRedefine(const std::string& name) { return name.rfind("redefine-", 0) == 0; }
-
-// What `checkpoint-create DOMAIN FILE [--redefine]` does with the document, up to storing it.
-CheckpointDef CreateOrRedefine(const Case& c, const std::string& text) {
-  bool redefine = IsRedefine(c.name);
-  CheckpointDef def = ParseCheckpoint(text, redefine ? unsigned{kParseRedefine} : 0u);
-  if (redefine) {
-    virtckpt::conf::PrepareRedefine(&def, DomainFor(c.domain));
-  } else {
-    virtckpt::conf::PrepareCreate(&def, DomainFor(c.domain), kNow);
-    def.parent = c.parent;  // the store makes the current checkpoint the parent
-  }
-  return def;
-}
+using test::Case;
+using test::CreateOrRedefine;
+using test::Dom;
+using test::DomainFor;
+using test::Golden;
+using test::kGoldenCases;
+using test::kInvalidCases;
+using test::kNow;
 
 // The document without its <domain> element, as --no-domain prints it.
 std::string WithoutDomain(const std::string& doc) {

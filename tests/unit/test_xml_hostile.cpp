@@ -101,7 +101,7 @@ TEST_CASE("external entities are never resolved", "[hostile]") {
     CHECK(f.message ==
           "(domain_checkpoint):2: Entity 'xxe' not defined\n"
           "  <description>&xxe;</description>\n"
-          "-------------------^");
+          "--------------------^");
   }
   SECTION("XInclude is not processed") {
     std::string doc =
@@ -220,26 +220,23 @@ TEST_CASE("invalid UTF-8 is refused", "[hostile]") {
 }
 
 TEST_CASE("NUL bytes and control characters are refused", "[hostile]") {
+  // libxml2 would stop at a NUL after the root element and ignore the rest; the parser refuses
+  // any NUL. (virsh reads files as C strings and never sees what follows a NUL.)
   SECTION("NUL inside text") {
     std::string doc("<domaincheckpoint>\n  <name>a\0b</name>\n</domaincheckpoint>\n", 48);
     Failure f = CheckpointFailure(doc);
     CHECK(f.code == ErrorCode::XmlSyntax);
-    CHECK(f.message ==
-          "(domain_checkpoint):2: Char 0x0 out of allowed range\n"
-          "  <name>a\n"
-          "---------^");
+    CHECK(f.message == "(domain_checkpoint):2: document contains a NUL byte");
   }
-  SECTION("NUL after the root element") {
-    std::string doc("<domaincheckpoint/>\n\0<x/>", 25);
+  SECTION("NUL after the root element, hiding more content") {
+    std::string doc("<domaincheckpoint/>\n\n\0<x/>", 26);
     Failure f = CheckpointFailure(doc);
     CHECK(f.code == ErrorCode::XmlSyntax);
-    CHECK(f.message ==
-          "(domain_checkpoint):2: Extra content at the end of the document\n(null)\n^");
+    CHECK(f.message == "(domain_checkpoint):3: document contains a NUL byte");
   }
   SECTION("a document of one NUL byte") {
     Failure f = CheckpointFailure(std::string(1, '\0'));
-    CHECK(f.code == ErrorCode::XmlSyntax);
-    CHECK(f.message == "(domain_checkpoint):1: Document is empty\n(null)\n^");
+    CHECK(f.message == "(domain_checkpoint):1: document contains a NUL byte");
   }
   SECTION("a control character in text") {
     Failure f = CheckpointFailure("<domaincheckpoint><name>a\x01</name></domaincheckpoint>");
@@ -254,8 +251,8 @@ TEST_CASE("NUL bytes and control characters are refused", "[hostile]") {
 TEST_CASE("documents too wide for RelaxNG validation are refused", "[hostile]") {
   // libxml2's RelaxNG validation is quadratic in the number of siblings and its attribute
   // check quadratic in the number of attributes; 16 MB of either would take hours.
-  SECTION("a million <disk> siblings") {
-    std::string doc = "<domaincheckpoint><disks>\n" + Repeat("<disk name='vda'/>", 1000000) +
+  SECTION("700,000 <disk> siblings (12 MB)") {
+    std::string doc = "<domaincheckpoint><disks>\n" + Repeat("<disk name='vda'/>", 700000) +
                       "</disks></domaincheckpoint>";
     Failure f = CheckpointFailure(doc);
     CHECK(f.code == ErrorCode::XmlSyntax);
@@ -275,6 +272,13 @@ TEST_CASE("documents too wide for RelaxNG validation are refused", "[hostile]") 
     Failure f = CheckpointFailure("<domaincheckpoint>\n<name" + attributes +
                                   ">x</name></domaincheckpoint>");
     CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.message == "(domain_checkpoint):2: element has more than 1000 attributes");
+  }
+  SECTION("after a broken declaration (libxml2 parses on after the first error)") {
+    std::string attributes;
+    for (int i = 0; i < 100000; ++i) attributes += " a" + std::to_string(i) + "=''";
+    Failure f = CheckpointFailure("<domaincheckpoint><!X>\n<name" + attributes +
+                                  ">x</name></domaincheckpoint>");
     CHECK(f.message == "(domain_checkpoint):2: element has more than 1000 attributes");
   }
   SECTION("'=' inside values, comments and CDATA is not counted") {

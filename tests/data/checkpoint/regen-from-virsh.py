@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates the expected files of the checkpoint golden tests from virsh 9.0 itself.
 
-For every case in the kGoldenCases / kInvalidCases tables of tests/unit/test_checkpoint_xml.cpp
+For every case in the kGoldenCases / kInvalidCases tables of tests/unit/golden_cases.hpp
 it starts one virsh process on libvirt's test driver (a node holding xml-examples/domain-*.xml),
 with the clock frozen at 2024-01-01 00:00:00 UTC by libfaketime, and runs:
 
@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
-TABLE_SOURCE = os.path.join(ROOT, "tests", "unit", "test_checkpoint_xml.cpp")
+TABLE_SOURCE = os.path.join(ROOT, "tests", "unit", "golden_cases.hpp")
 LIBVIRT_SCHEMA = "/usr/share/libvirt/schemas/domaincheckpoint.rng"
 DOMAINS = {"kSingle": "single", "kMulti": "multi"}
 
