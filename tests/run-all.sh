@@ -11,7 +11,7 @@ setup() {  # setup DIR [meson options...]
 }
 
 echo "== clang-format"
-mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find src tests bench fuzz -name '*.[ch]pp')
+mapfile -t sources < <(find src tests bench fuzz -name '*.[ch]pp' 2>/dev/null | sort)
 clang-format --dry-run -Werror "${sources[@]}"
 
 echo "== build and test"

@@ -47,7 +47,7 @@ std::string Describe(const std::string& source, const std::string& format) {
 
 std::string WhyNotCapable(const conf::DomainDisk& disk) {
   if (disk.IsEmpty()) return "disk " + disk.target_dev + " has no medium";
-  if (disk.device == "cdrom" || disk.device == "floppy") {
+  if (disk.device != "disk") {
     return "disk " + disk.target_dev + " is a " + disk.device + ": it cannot hold a bitmap";
   }
   if (disk.readonly) return "disk " + disk.target_dev + " is readonly: it cannot hold a bitmap";

@@ -94,7 +94,13 @@ void RunBackupBegin(Context& ctx, const Arguments& args) {
   std::string checkpoint_xml = "<domaincheckpoint/>";
   if (auto file = args.GetNonEmpty("checkpointxml")) checkpoint_xml = util::ReadFile(*file);
   conf::CheckpointDef def = conf::ParseCheckpoint(checkpoint_xml, 0);
-  if (auto name = args.GetNonEmpty("checkpoint")) def.name = *name;
+  if (auto name = args.GetNonEmpty("checkpoint")) {
+    if (!conf::IsValidCheckpointName(*name)) {
+      throw CommandError({"invalid argument: checkpoint name '" + *name +
+                          "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*"});
+    }
+    def.name = *name;
+  }
   if (def.name.empty()) {
     throw CommandError(
         {"backup-begin needs the new checkpoint: --checkpoint NAME or "

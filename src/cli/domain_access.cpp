@@ -13,12 +13,17 @@ OpenDomain Open(Context& ctx, const Arguments& args, store::Access access, bool 
     ctx.err << "warning: " << warning << "\n";
   }
   open.catalog = std::make_unique<store::Catalog>(*open.session);
-  if (auto job = open.catalog->PendingJob(); job && warn_pending_job) {
-    ctx.out.flush();
-    ctx.err << "warning: domain '" << name << "' has a pending backup job (checkpoint '"
-            << job->checkpoint << "'); end it with backup-end --commit or --abort\n";
-  }
+  if (warn_pending_job) WarnIfJobPending(ctx, *open.catalog);
   return open;
+}
+
+void WarnIfJobPending(Context& ctx, const store::Catalog& catalog) {
+  if (auto job = catalog.PendingJob()) {
+    ctx.out.flush();
+    ctx.err << "warning: domain '" << catalog.domain().name()
+            << "' has a pending backup job (checkpoint '" << job->checkpoint
+            << "'); end it with backup-end --commit or --abort\n";
+  }
 }
 
 const store::CheckpointSummary& CheckpointArgument(const Arguments& args,

@@ -19,6 +19,9 @@ struct OpenDomain {
 OpenDomain Open(Context& ctx, const Arguments& args, store::Access access,
                 bool warn_pending_job = true);
 
+// "warning: domain 'NAME' has a pending backup job ..." on stderr, when it has one.
+void WarnIfJobPending(Context& ctx, const store::Catalog& catalog);
+
 // The checkpoint named by `option` (virsh's "--checkpointname is required" when absent).
 const store::CheckpointSummary& CheckpointArgument(const Arguments& args,
                                                    const store::Catalog& catalog,

@@ -148,6 +148,7 @@ void RunDefine(Context& ctx, const Arguments& args) {
   std::optional<store::DomainSettings> settings;
   if (ctx.backend.ResolveDomain(def.name()) == def.name()) {
     auto session = ctx.backend.Open(def.name(), store::Access::Read);
+    WarnIfJobPending(ctx, store::Catalog(*session));
     const std::string& old_uuid = session->domain().uuid();
     if (!def.uuid().empty() && def.uuid() != old_uuid) {
       throw fail("operation failed: domain '" + def.name() + "' already exists with uuid " +

@@ -34,6 +34,18 @@ void AssignDefaultBitmaps(CheckpointDef* def) {
 
 }  // namespace
 
+bool IsValidCheckpointName(const std::string& name) {
+  auto plain = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  };
+  if (name.empty() || !plain(name[0])) return false;
+  for (char c : name) {
+    if (!plain(c) && c != '.') return false;
+  }
+  return true;
+}
+
 const char* CheckpointTypeToString(CheckpointType type) {
   for (const auto& [value, name] : kCheckpointTypeNames) {
     if (value == type) return name;

@@ -13,6 +13,9 @@ namespace virtckpt::conf {
 
 enum class CheckpointType { Default, No, Bitmap };
 
+// libvirt's checkpointName: [a-zA-Z0-9_-][a-zA-Z0-9_.-]* (a usable file name).
+bool IsValidCheckpointName(const std::string& name);
+
 // One name table, used both ways.
 const char* CheckpointTypeToString(CheckpointType type);
 std::optional<CheckpointType> CheckpointTypeFromString(const std::string& text);

@@ -60,10 +60,11 @@ void Catalog::RefuseWhilePending(const std::string& what) const {
 void Catalog::CheckNotFrozen(const std::optional<BackupJob>& job, const std::string& name) const {
   if (!job) return;
   bool frozen = name == job->checkpoint;
-  for (const CheckpointSummary* c : tree_->PathToRoot(tree_->ParentOf(job->checkpoint))) {
-    if (job->since.empty()) break;
-    frozen |= c->name == name;
-    if (c->name == job->since) break;
+  if (!job->since.empty() && tree_->IsAncestor(job->since, job->checkpoint)) {
+    for (const CheckpointSummary* c : tree_->PathToRoot(tree_->ParentOf(job->checkpoint))) {
+      frozen |= c->name == name;
+      if (c->name == job->since) break;
+    }
   }
   if (frozen) {
     throw Error(ErrorCode::Busy, "Requested operation is not valid: checkpoint '" + name +
@@ -91,6 +92,8 @@ std::vector<BitmapOp> Catalog::FoldBitmaps(const std::vector<const CheckpointSum
   for (const CheckpointSummary* c : doomed) {
     for (const auto& d : c->disks) {
       if (d.type != conf::CheckpointType::Bitmap || d.bitmap.empty()) continue;
+      // A raw (or other non-qcow2) image holds no bitmap to merge or remove.
+      if (!d.format.empty() && d.format != "qcow2") continue;
       const CheckpointSummary::Disk* into = heir_disk(d.target);
       if (delta && into) {
         ops.push_back({BitmapOp::Kind::Merge, d.target, d.source, d.bitmap, into->bitmap, reason});
@@ -125,7 +128,7 @@ CheckpointRecord Catalog::NewRecord(conf::CheckpointDef def, const std::string& 
   CheckpointRecord record;
   record.meta.owner = owner;
   record.meta.link_seq = tree_->MaxLinkSeq() + 1;
-  record.meta.disks = IdentitiesOf(domain());
+  record.meta.disks = IdentitiesOf(domain(), true);
   record.def = std::move(def);
   return record;
 }
@@ -140,7 +143,11 @@ std::string Catalog::AddNew(CheckpointRecord record) {
 }
 
 std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::string>& owner) {
-  if (tree_->Find(def.name)) CheckNotFrozen(PendingJob(), def.name);
+  if (tree_->Find(def.name)) {
+    CheckNotFrozen(PendingJob(), def.name);
+  } else {
+    RefuseWhilePending("define a new checkpoint");
+  }
   if (!def.parent.empty()) {
     if (def.parent == def.name) {
       InvalidArgument("cannot set moment " + def.name + " as its own parent");
@@ -156,12 +163,11 @@ std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::
   }
   conf::PrepareRedefine(&def, domain());
   CheckpointRecord record;
-  if (const CheckpointSummary* existing = tree_->Find(def.name)) {
-    record.meta.owner = existing->owner;
-  }
+  const CheckpointSummary* existing = tree_->Find(def.name);
+  if (existing) record.meta.owner = existing->owner;
   if (owner) record.meta.owner = *owner;
   record.meta.link_seq = tree_->MaxLinkSeq() + 1;
-  if (def.domain) record.meta.disks = IdentitiesOf(*def.domain);
+  record.meta.disks = RedefinedIdentities(def, existing);
   record.def = std::move(def);
   Change change;
   if (!current() || record.def.parent == *current()) {
@@ -172,6 +178,27 @@ std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::
   change.upserts.push_back(std::move(record));
   Apply(change);
   return name;
+}
+
+std::vector<DiskIdentity> Catalog::RedefinedIdentities(const conf::CheckpointDef& def,
+                                                       const CheckpointSummary* existing) const {
+  std::vector<DiskIdentity> ids;
+  if (def.domain) {
+    // The images now say nothing about their size back then: sizes come only from what was
+    // recorded when the checkpoint was taken.
+    ids = IdentitiesOf(*def.domain, false);
+  } else if (existing) {
+    for (const auto& d : existing->disks) ids.push_back({d.target, d.source, d.format, {}});
+  }
+  if (!existing) return ids;
+  for (auto& id : ids) {
+    for (const auto& d : existing->disks) {
+      if (d.target == id.target && d.source == id.source && d.format == id.format) {
+        id.virtual_size = d.virtual_size;
+      }
+    }
+  }
+  return ids;
 }
 
 void Catalog::Delete(const std::string& name, DeleteMode mode, bool metadata_only) {

@@ -63,6 +63,10 @@ class Catalog {
   CheckpointRecord NewRecord(conf::CheckpointDef def, const std::string& owner, int64_t now) const;
   // Stores it and makes it current; returns its name.
   std::string AddNew(CheckpointRecord record);
+  // The disk identities of a redefined checkpoint: from its <domain>, else what was recorded;
+  // recorded sizes are kept for disks whose source and format did not change.
+  std::vector<DiskIdentity> RedefinedIdentities(const conf::CheckpointDef& def,
+                                                const CheckpointSummary* existing) const;
   // Refuses to change a checkpoint that a pending backup job depends on.
   void CheckNotFrozen(const std::optional<BackupJob>& job, const std::string& name) const;
   void RefuseWhilePending(const std::string& what) const;

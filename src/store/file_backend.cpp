@@ -151,6 +151,10 @@ class FileSession : public DomainSession {
     int dirfd = OpenCheckpointDir();
     for (const auto& record : change.upserts) {
       const std::string& name = record.def.name;
+      if (!conf::IsValidCheckpointName(name)) {
+        throw Error(ErrorCode::InvalidArgument,
+                    "invalid argument: '" + name + "' is not a valid checkpoint name");
+      }
       touched_stale |= IsStale(name);
       util::WriteFileAtomic(CheckpointPath(name), FormatCheckpointFile(record));
       auto stamp = StampAt(dirfd, name + kSuffix);

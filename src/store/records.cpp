@@ -59,14 +59,14 @@ CheckpointSummary Summarize(const CheckpointRecord& record) {
   return s;
 }
 
-std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain) {
+std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain, bool probe_sizes) {
   std::vector<DiskIdentity> out;
   for (const auto& disk : domain.disks()) {
     DiskIdentity id;
     id.target = disk.target_dev;
     id.source = disk.source.Identity();
     id.format = disk.driver_type;
-    if (disk.type == "file" && !disk.source.file.empty()) {
+    if (probe_sizes && disk.type == "file" && !disk.source.file.empty()) {
       if (auto facts = qcow2::ProbeImage(disk.source.file)) id.virtual_size = facts->virtual_size;
     }
     out.push_back(std::move(id));

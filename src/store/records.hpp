@@ -96,8 +96,8 @@ struct CheckpointSummary {
 
 CheckpointSummary Summarize(const CheckpointRecord& record);
 
-// The identities of a domain's disks now; the virtual size is read from each file image that
-// can be opened.
-std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain);
+// The identities of a domain's disks; with probe_sizes, the virtual size is read from each file
+// image that can be opened (only right when the checkpoint is taken now).
+std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain, bool probe_sizes);
 
 }  // namespace virtckpt::store

@@ -1,0 +1,883 @@
+// The file store's promises, checked through the store interface (store::OpenBackend on a temp
+// directory, store::Catalog, conf::ParseCheckpoint): libvirt's tree rules, file modes, the index
+// as a pure cache, files that do not load, domain names, and a dangling `current`.
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "conf/checkpoint_def.hpp"
+#include "conf/domain_def.hpp"
+#include "store/backend.hpp"
+#include "store/catalog.hpp"
+#include "store/checkpoint_file.hpp"
+#include "store/domain_name.hpp"
+#include "store/index_file.hpp"
+#include "util/error.hpp"
+#include "util/file_util.hpp"
+#include "xml/document.hpp"
+
+namespace {
+
+using namespace virtckpt;
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+std::string SourceRoot() { return VIRTCKPT_TEST_SOURCE_ROOT; }
+
+// The schemas come from the source tree unless the test environment says otherwise.
+const bool kSchemaDirSet = [] {
+  setenv("VIRTCKPT_SCHEMA_DIR", (SourceRoot() + "/schemas").c_str(), 0);
+  setenv("TZ", "UTC", 0);
+  return true;
+}();
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Writes in place (same inode), as an editor that does not rename would.
+void WriteInPlace(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out.flush()) throw std::runtime_error("cannot write " + path);
+}
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  size_t pos = text.find(from);
+  if (pos == std::string::npos) throw std::runtime_error("'" + from + "' not found");
+  return text.replace(pos, from.size(), to);
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base && *base ? base : "/tmp") + "/virtckpt-store.XXXXXX";
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A domain definition read without the schema (so that names the schema refuses reach the store).
+conf::DomainDef DomainFromXml(const std::string& text) {
+  return conf::DomainDef::FromNode(xml::Document::Parse(text).Root());
+}
+
+std::string ExampleDomainXml() { return Slurp(SourceRoot() + "/xml-examples/domain-single.xml"); }
+
+conf::DomainDef DomainNamed(const std::string& name) {
+  std::string text =
+      Replace(ExampleDomainXml(), "<name>single</name>", "<name>" + name + "</name>");
+  return DomainFromXml(text);
+}
+
+struct FileId {
+  std::string bytes;
+  ino_t inode = 0;
+  int64_t mtime_ns = 0;
+  bool operator==(const FileId& o) const {
+    return bytes == o.bytes && inode == o.inode && mtime_ns == o.mtime_ns;
+  }
+};
+
+FileId Identify(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return FileId{"<missing>", 0, 0};
+  return FileId{Slurp(path), st.st_ino,
+                static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep = " ") {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+// Everything an index summary says, in one line (Catch prints it on a mismatch).
+std::string Describe(const store::CheckpointSummary& s) {
+  std::string out = s.name + " parent=" + s.parent + " time=" + std::to_string(s.creation_time) +
+                    " state=" + store::CheckpointStateToString(s.state) + " owner=" + s.owner +
+                    " link=" + std::to_string(s.link_seq) + " domain=" + (s.has_domain ? "1" : "0");
+  for (const auto& d : s.disks) {
+    out += " [" + d.target + " " + conf::CheckpointTypeToString(d.type) + " " + d.bitmap + " " +
+           d.source + " " + d.format + " " +
+           (d.virtual_size ? std::to_string(*d.virtual_size) : std::string("-")) + "]";
+  }
+  return out;
+}
+
+constexpr int64_t kEpoch = 1704067200;  // 2024-01-01 00:00:00 UTC
+
+// One store with the domain 'single' (one qcow2 disk, vda) defined.
+class Store {
+ public:
+  Store() : root_(tmp_.path() + "/store"), backend_(store::OpenBackend(root_)) {
+    backend_->Define(conf::DomainDef::Parse(ExampleDomainXml()), std::nullopt);
+  }
+
+  const std::string& root() const { return root_; }
+  const std::string& tmp() const { return tmp_.path(); }
+  store::Backend& backend() { return *backend_; }
+  std::string dir() const { return root_ + "/single"; }
+  std::string file(const std::string& name) const {
+    return dir() + "/checkpoints/" + name + ".xml";
+  }
+  std::string index() const { return dir() + "/index"; }
+
+  std::unique_ptr<store::DomainSession> Open(store::Access access = store::Access::Read) {
+    return backend_->Open("single", access);
+  }
+
+  void Create(const std::string& name, const std::string& description = "") {
+    auto session = Open(store::Access::Write);
+    store::Catalog catalog(*session);
+    std::string xml = "<domaincheckpoint><name>" + name + "</name>";
+    if (!description.empty()) xml += "<description>" + description + "</description>";
+    xml += "</domaincheckpoint>";
+    std::string created = catalog.Create(conf::ParseCheckpoint(xml, 0), "", now_++);
+    CHECK(created == name);
+  }
+
+  static std::string RedefineXml(const std::string& name, const std::string& parent,
+                                 int64_t time = kEpoch) {
+    std::string xml = "<domaincheckpoint><name>" + name + "</name>";
+    if (!parent.empty()) xml += "<parent><name>" + parent + "</name></parent>";
+    xml += "<creationTime>" + std::to_string(time) + "</creationTime>";
+    xml += "<disks><disk name='vda' checkpoint='bitmap' bitmap='" + name + "'/></disks>";
+    return xml + "</domaincheckpoint>";
+  }
+
+  void Redefine(const std::string& name, const std::string& parent = "") {
+    auto session = Open(store::Access::Write);
+    store::Catalog catalog(*session);
+    catalog.Redefine(conf::ParseCheckpoint(RedefineXml(name, parent), conf::kParseRedefine),
+                     std::nullopt);
+  }
+
+  void Delete(const std::string& name, store::DeleteMode mode = store::DeleteMode::Single,
+              bool metadata_only = true) {
+    auto session = Open(store::Access::Write);
+    store::Catalog catalog(*session);
+    catalog.Delete(name, mode, metadata_only);
+  }
+
+  // The tree in topological order ("child<parent"), then the current checkpoint.
+  std::string Shape() {
+    auto session = Open();
+    store::Catalog catalog(*session);
+    std::vector<std::string> parts;
+    for (const store::CheckpointSummary* c : catalog.tree().Topological()) {
+      std::string parent = catalog.tree().ParentOf(c->name);
+      parts.push_back(parent.empty() ? c->name : c->name + "<" + parent);
+    }
+    return Join(parts) + " | current=" + catalog.current().value_or("-");
+  }
+
+  std::vector<std::string> Warnings() { return Open()->warnings(); }
+
+  // Every summary (sorted by name), the topological order and current: all a reader sees.
+  std::string Everything() {
+    auto session = Open();
+    std::vector<std::string> lines;
+    for (const auto& c : session->checkpoints()) lines.push_back(Describe(c));
+    std::sort(lines.begin(), lines.end());
+    lines.push_back(Shape());
+    for (const auto& w : session->warnings()) lines.push_back("warning: " + w);
+    return Join(lines, "\n");
+  }
+
+  // Checks that the index, where it vouches for a file (its stamp matches), tells the truth.
+  void CheckIndexHonest() {
+    auto entries = store::ReadIndex(index());
+    if (!entries) return;
+    auto session = Open();
+    std::map<std::string, const store::CheckpointSummary*> truth;
+    for (const auto& c : session->checkpoints()) truth[c.name] = &c;
+    for (const auto& e : *entries) {
+      struct stat st;
+      if (stat(file(e.summary.name).c_str(), &st) != 0) continue;
+      store::FileStamp stamp{static_cast<uint64_t>(st.st_size),
+                             static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000u +
+                                 static_cast<uint64_t>(st.st_mtim.tv_nsec),
+                             static_cast<uint64_t>(st.st_ino)};
+      if (stamp != e.stamp) continue;
+      INFO("index entry " << e.summary.name);
+      REQUIRE(truth.count(e.summary.name) == 1);
+      REQUIRE(Describe(e.summary) == Describe(*truth[e.summary.name]));
+    }
+  }
+
+ private:
+  TempDir tmp_;
+  std::string root_;
+  std::unique_ptr<store::Backend> backend_;
+  int64_t now_ = kEpoch;
+};
+
+// The message and code of the store error `f` throws ("" if it throws nothing).
+template <typename F>
+std::string ErrorOf(F&& f, util::ErrorCode* code = nullptr) {
+  try {
+    f();
+  } catch (const util::Error& e) {
+    if (code) *code = e.code();
+    return e.what();
+  }
+  return "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tree rules
+
+TEST_CASE("create hangs the new checkpoint under current and makes it current", "[tree]") {
+  Store s;
+  REQUIRE(s.Shape() == " | current=-");
+  s.Create("c1");
+  REQUIRE(s.Shape() == "c1 | current=c1");
+  s.Create("c2");
+  s.Create("c3");
+  REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 | current=c3");
+  REQUIRE(Slurp(s.dir() + "/current") == "c3\n");
+  util::ErrorCode code{};
+  REQUIRE(ErrorOf([&] { s.Create("c2"); }, &code) ==
+          "operation failed: domain moment c2 already exists");
+  REQUIRE(code == util::ErrorCode::AlreadyExists);
+  REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 | current=c3");
+}
+
+TEST_CASE("redefine moves current only when its parent is current or there is none", "[tree]") {
+  Store s;
+  s.Redefine("r1");  // no current: becomes current
+  REQUIRE(s.Shape() == "r1 | current=r1");
+  s.Redefine("r2", "r1");  // parent is current: becomes current
+  REQUIRE(s.Shape() == "r1 r2<r1 | current=r2");
+  s.Redefine("r3", "r1");  // parent is not current: current stays; newest sibling first
+  REQUIRE(s.Shape() == "r1 r3<r1 r2<r1 | current=r2");
+  s.Redefine("r4");  // a second root while there is a current: current stays
+  REQUIRE(s.Shape() == "r4 r1 r3<r1 r2<r1 | current=r2");
+  s.Redefine("r5", "r3");
+  REQUIRE(s.Shape() == "r4 r1 r3<r1 r5<r3 r2<r1 | current=r2");
+  // Redefining an existing checkpoint keeps its children and re-links it at the front.
+  s.Redefine("r2", "r1");
+  REQUIRE(s.Shape() == "r4 r1 r2<r1 r3<r1 r5<r3 | current=r2");
+  s.Redefine("r3", "r1");
+  REQUIRE(s.Shape() == "r4 r1 r3<r1 r5<r3 r2<r1 | current=r2");
+  // Redefine can move a checkpoint with its subtree under the current one.
+  s.Redefine("r3", "r2");
+  REQUIRE(s.Shape() == "r4 r1 r2<r1 r3<r2 r5<r3 | current=r3");
+  // The next create hangs under current.
+  s.Create("c1");
+  REQUIRE(s.Shape() == "r4 r1 r2<r1 r3<r2 c1<r3 r5<r3 | current=c1");
+
+  SECTION("refused redefines change nothing") {
+    std::string before = s.Everything();
+    REQUIRE(ErrorOf([&] { s.Redefine("x", "nope"); }) ==
+            "invalid argument: parent nope for moment x not found");
+    REQUIRE(ErrorOf([&] { s.Redefine("x", "x"); }) ==
+            "invalid argument: cannot set moment x as its own parent");
+    // virsh names the checkpoint on the way up whose parent is the redefined one.
+    REQUIRE(ErrorOf([&] { s.Redefine("r1", "r5"); }) ==
+            "invalid argument: parent r2 would create cycle to r1");
+    REQUIRE(ErrorOf([&] { s.Redefine("r3", "r5"); }) ==
+            "invalid argument: parent r5 would create cycle to r3");
+    REQUIRE(s.Everything() == before);
+  }
+}
+
+TEST_CASE("delete re-parents children and moves current as libvirt does", "[tree]") {
+  Store s;
+  for (const char* n : {"c1", "c2", "c3", "c4", "c5"}) s.Create(n);
+
+  SECTION("middle") {
+    s.Delete("c3");
+    REQUIRE(s.Shape() == "c1 c2<c1 c4<c2 c5<c4 | current=c5");
+    REQUIRE(!util::PathExists(s.file("c3")));
+    auto session = s.Open();
+    REQUIRE(session->ReadCheckpoint("c4").def.parent == "c2");
+  }
+  SECTION("root") {
+    s.Delete("c1");
+    REQUIRE(s.Shape() == "c2 c3<c2 c4<c3 c5<c4 | current=c5");
+    auto session = s.Open();
+    REQUIRE(session->ReadCheckpoint("c2").def.parent == "");
+  }
+  SECTION("leaf that is current: current moves to its parent, the next create hangs there") {
+    s.Delete("c5");
+    REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 c4<c3 | current=c4");
+    s.Create("c6");
+    REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 c4<c3 c6<c4 | current=c6");
+  }
+  SECTION("leaf that is not current") {
+    s.Redefine("x", "c2");
+    s.Delete("x");
+    REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 c4<c3 c5<c4 | current=c5");
+  }
+  SECTION("current with children: current moves to its parent, children follow") {
+    s.Redefine("x", "c1");
+    s.Redefine("y", "x");
+    s.Redefine("x", "c5");  // x (with y) moves under current c5 and becomes current
+    REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 c4<c3 c5<c4 x<c5 y<x | current=x");
+    s.Delete("x");
+    REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 c4<c3 c5<c4 y<c5 | current=c5");
+  }
+  SECTION("the only checkpoint: current becomes none") {
+    s.Delete("c5", store::DeleteMode::WithChildren);
+    s.Delete("c1", store::DeleteMode::WithChildren);
+    REQUIRE(s.Shape() == " | current=-");
+    REQUIRE(!util::PathExists(s.dir() + "/current"));
+    REQUIRE(fs::is_empty(s.dir() + "/checkpoints"));
+    s.Create("n1");
+    REQUIRE(s.Shape() == "n1 | current=n1");
+  }
+  SECTION("--children with current inside: current moves to the parent") {
+    s.Delete("c3", store::DeleteMode::WithChildren);
+    REQUIRE(s.Shape() == "c1 c2<c1 | current=c2");
+    for (const char* n : {"c3", "c4", "c5"}) REQUIRE(!util::PathExists(s.file(n)));
+  }
+  SECTION("--children of the root: nothing left") {
+    s.Delete("c1", store::DeleteMode::WithChildren);
+    REQUIRE(s.Shape() == " | current=-");
+  }
+  SECTION("--children with current outside: current stays") {
+    s.Redefine("x", "c1");
+    s.Redefine("y", "x");
+    s.Delete("x", store::DeleteMode::WithChildren);
+    REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 c4<c3 c5<c4 | current=c5");
+  }
+  SECTION("--children-only with current inside: current moves to the named checkpoint") {
+    s.Delete("c2", store::DeleteMode::ChildrenOnly);
+    REQUIRE(s.Shape() == "c1 c2<c1 | current=c2");
+    s.Create("c6");
+    REQUIRE(s.Shape() == "c1 c2<c1 c6<c2 | current=c6");
+  }
+  SECTION("--children-only on a leaf is a no-op") {
+    std::string before = s.Everything();
+    FileId c5 = Identify(s.file("c5"));
+    s.Delete("c5", store::DeleteMode::ChildrenOnly);
+    REQUIRE(s.Everything() == before);
+    REQUIRE(Identify(s.file("c5")) == c5);
+  }
+  SECTION("--children-only with current outside: current stays") {
+    s.Redefine("x", "c1");
+    s.Redefine("y", "x");
+    s.Redefine("z", "y");
+    s.Delete("x", store::DeleteMode::ChildrenOnly);
+    REQUIRE(s.Shape() == "c1 x<c1 c2<c1 c3<c2 c4<c3 c5<c4 | current=c5");
+  }
+  SECTION("a missing checkpoint") {
+    std::string before = s.Everything();
+    util::ErrorCode code{};
+    REQUIRE(ErrorOf([&] { s.Delete("nope"); }, &code) ==
+            "Domain checkpoint not found: no domain checkpoint with matching name 'nope'");
+    REQUIRE(code == util::ErrorCode::NotFound);
+    REQUIRE(s.Everything() == before);
+  }
+}
+
+TEST_CASE("siblings are listed newest-linked first, also after re-parenting", "[tree]") {
+  Store s;
+  s.Redefine("R");
+  s.Redefine("x1", "R");
+  s.Redefine("x2", "R");
+  s.Redefine("y1", "x1");
+  s.Redefine("y2", "x1");
+  s.Redefine("z", "y1");
+  // Redefines: R (no current), x1 (parent R is current), x2 (R no longer current), y1 (under
+  // current x1), y2 (x1 no longer current), z (under current y1).
+  REQUIRE(s.Shape() == "R x2<R x1<R y2<x1 y1<x1 z<y1 | current=z");
+  {
+    auto session = s.Open();
+    store::Catalog catalog(*session);
+    std::vector<std::string> kids;
+    for (auto* c : catalog.tree().Children("x1")) kids.push_back(c->name);
+    REQUIRE(Join(kids) == "y2 y1");
+  }
+  // x1's children move in front of their new siblings, in their own order, subtrees kept.
+  s.Delete("x1");
+  REQUIRE(s.Shape() == "R y2<R y1<R z<y1 x2<R | current=z");
+  // The order is stored, not recomputed: a fresh session (and a lost index) agree.
+  std::remove(s.index().c_str());
+  REQUIRE(s.Shape() == "R y2<R y1<R z<y1 x2<R | current=z");
+
+  SECTION("deleting a root with children makes them the newest roots") {
+    s.Redefine("S");
+    REQUIRE(s.Shape() == "S R y2<R y1<R z<y1 x2<R | current=z");
+    s.Delete("R");
+    REQUIRE(s.Shape() == "y2 y1 z<y1 x2 S | current=z");
+    s.Redefine("y1");  // a redefine re-links at the front, among roots too
+    REQUIRE(s.Shape() == "y1 z<y1 y2 x2 S | current=z");
+  }
+  SECTION("a delete that re-parents twice keeps the order each time") {
+    s.Delete("y1");
+    REQUIRE(s.Shape() == "R z<R y2<R x2<R | current=z");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// File modes
+
+TEST_CASE("files are 0600 and directories 0700, whatever the umask", "[files]") {
+  mode_t old_umask = umask(0);
+  {
+    Store s;
+    for (int i = 0; i < 40; ++i) s.Create("c" + std::to_string(i));  // enough to write the index
+    s.Redefine("x", "c3");
+    s.Delete("c5", store::DeleteMode::Single, /*metadata_only=*/false);  // records bitmap ops
+    s.Delete("c30", store::DeleteMode::WithChildren, false);
+    s.backend().Define(conf::DomainDef::Parse(ExampleDomainXml()), std::nullopt);
+    REQUIRE(util::PathExists(s.index()));
+    REQUIRE(util::PathExists(s.dir() + "/bitmap-ops.xml"));
+    REQUIRE(util::PathExists(s.dir() + "/lock"));
+    REQUIRE(util::PathExists(s.dir() + "/current"));
+    REQUIRE(util::PathExists(s.dir() + "/settings.xml"));
+
+    std::vector<std::string> wrong;
+    size_t files = 0;
+    auto check = [&](const fs::path& p) {
+      struct stat st;
+      REQUIRE(lstat(p.c_str(), &st) == 0);
+      mode_t perm = st.st_mode & 07777;
+      if (S_ISDIR(st.st_mode)) {
+        if (perm != 0700) wrong.push_back(p.string() + " dir " + std::to_string(perm));
+      } else if (S_ISREG(st.st_mode)) {
+        ++files;
+        if (perm != 0600) wrong.push_back(p.string() + " file " + std::to_string(perm));
+      } else {
+        wrong.push_back(p.string() + " is neither a file nor a directory");
+      }
+    };
+    check(s.root());
+    for (const auto& entry : fs::recursive_directory_iterator(s.root())) check(entry.path());
+    umask(old_umask);
+    REQUIRE(Join(wrong, "\n") == "");
+    // 29 of c0..c39 and x; domain.xml, settings.xml, current, index, lock, bitmap-ops.xml.
+    REQUIRE(files == 30 + 6);
+  }
+  umask(old_umask);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index is a pure cache
+
+namespace {
+
+// 40 creates (so that the writer writes an index), then some redefines and deletes.
+void Populate(Store& s) {
+  for (int i = 1; i <= 40; ++i)
+    s.Create("c" + std::to_string(i), "description " + std::to_string(i));
+  s.Redefine("s1", "c10");
+  s.Redefine("s2", "c10");
+  s.Redefine("t1", "s1");
+  s.Delete("c20");
+  s.Delete("s1");
+  s.Delete("c38", store::DeleteMode::WithChildren);
+}
+
+}  // namespace
+
+TEST_CASE("the index is a pure cache", "[index]") {
+  Store s;
+  Populate(s);
+  REQUIRE(util::PathExists(s.index()));
+  REQUIRE(store::ReadIndex(s.index()).has_value());
+  s.CheckIndexHonest();
+  const std::string truth = s.Everything();
+  REQUIRE(s.Shape().find("c10<c9 t1<c10 s2<c10 c11<c10") != std::string::npos);
+  REQUIRE(s.Shape().find("c37<c36 | current=c37") != std::string::npos);
+  const std::string index_text = Slurp(s.index());
+
+  // Each damage is undone by putting the original index back (its stamps still match).
+  std::string garbage;
+  for (int i = 0; i < 5000; ++i) garbage += static_cast<char>((i * 7919) % 256);
+  std::string not_a_number = index_text;
+  {
+    size_t tab = not_a_number.find("\tc1\t");
+    REQUIRE(tab != std::string::npos);
+    size_t line = not_a_number.rfind('\n', tab) + 1;
+    not_a_number.replace(line, 2, "E\tx");  // the size field becomes "x<size>"
+  }
+  const std::vector<std::pair<std::string, std::string>> damages = {
+      {"empty", ""},
+      {"cut inside the header", index_text.substr(0, 5)},
+      {"header only", "virtckpt-index 1\n"},
+      {"cut in the middle of a line", index_text.substr(0, index_text.size() / 2)},
+      {"cut at a line boundary",
+       index_text.substr(0, index_text.find('\n', index_text.size() / 2) + 1)},
+      {"last byte missing", index_text.substr(0, index_text.size() - 1)},
+      {"garbage", garbage},
+      {"a right header and garbage lines", "virtckpt-index 1\nE\tx\ty\n\x01\x02\n"},
+      {"a field that is not a number", not_a_number},
+      {"another version", Replace(index_text, "virtckpt-index 1", "virtckpt-index 9")},
+  };
+  for (const auto& [what, text] : damages) {
+    INFO(what);
+    util::WriteFileAtomic(s.index(), text);
+    REQUIRE(s.Everything() == truth);
+    util::WriteFileAtomic(s.index(), index_text);
+    REQUIRE(s.Everything() == truth);
+  }
+  {
+    INFO("a directory in its place");
+    REQUIRE(std::remove(s.index().c_str()) == 0);
+    REQUIRE(mkdir(s.index().c_str(), 0700) == 0);
+    REQUIRE(s.Everything() == truth);
+    REQUIRE(rmdir(s.index().c_str()) == 0);
+    util::WriteFileAtomic(s.index(), index_text);
+  }
+  {
+    INFO("deleted");
+    REQUIRE(std::remove(s.index().c_str()) == 0);
+    REQUIRE(s.Everything() == truth);
+    util::WriteFileAtomic(s.index(), index_text);
+  }
+
+  SECTION("writers after a lost index give the same results as with it") {
+    auto writes = [](Store& t) {
+      t.Create("n1");
+      t.Delete("c2");
+      t.Redefine("n2", "c5");
+      t.Delete("c9", store::DeleteMode::WithChildren);
+    };
+    writes(s);
+    const std::string after = s.Everything();
+    // n1 went under c37 and then with c9's subtree; current moved to c9's parent.
+    REQUIRE(s.Shape() == "c1 c3<c1 c4<c3 c5<c4 n2<c5 c6<c5 c7<c6 c8<c7 | current=c8");
+    s.CheckIndexHonest();
+    std::remove(s.index().c_str());
+    REQUIRE(s.Everything() == after);
+    // The same history with the index destroyed before the writes.
+    Store t;
+    Populate(t);
+    util::WriteFileAtomic(t.index(), garbage);
+    writes(t);
+    t.CheckIndexHonest();
+    std::remove(t.index().c_str());
+    REQUIRE(t.Everything() == after);
+  }
+  SECTION("an entry whose file is gone is not listed") {
+    REQUIRE(index_text.find("\tc36\t") != std::string::npos);
+    REQUIRE(std::remove(s.file("c36").c_str()) == 0);
+    std::string shape = s.Shape();
+    REQUIRE(shape.find("c36") == std::string::npos);
+    REQUIRE(shape.rfind("c37 c1 c2<c1 ", 0) == 0);  // c37 is an orphan now: a root
+    REQUIRE(shape.find(" c35<c34 | current=c37") != std::string::npos);
+  }
+}
+
+TEST_CASE("a checkpoint file changed behind the index's back is seen", "[index]") {
+  Store s;
+  Populate(s);
+  REQUIRE(util::PathExists(s.index()));
+  const std::string index_text = Slurp(s.index());
+  for (const char* name : {"\tc7\t", "\tc8\t", "\tc9\t"}) {
+    REQUIRE(index_text.find(name) != std::string::npos);
+  }
+
+  // Another description (the file API: temp file and rename).
+  std::string text = Slurp(s.file("c7"));
+  util::WriteFileAtomic(s.file("c7"), Replace(text, "<description>description 7</description>",
+                                              "<description>changed by hand</description>"));
+  {
+    auto session = s.Open();
+    REQUIRE(session->warnings().empty());
+    REQUIRE(session->ReadCheckpoint("c7").def.description == "changed by hand");
+  }
+  // Another parent and creation time.
+  {
+    auto session = s.Open();
+    store::CheckpointRecord record = session->ReadCheckpoint("c8");
+    session.reset();
+    record.def.parent = "c1";
+    record.def.creation_time = 42;
+    util::WriteFileAtomic(s.file("c8"), store::FormatCheckpointFile(record));
+  }
+  std::string shape = s.Shape();
+  INFO(shape);
+  REQUIRE(shape.rfind("c1 c8<c1 c9<c8 c10<c9 ", 0) == 0);
+  REQUIRE(shape.find(" c37<c36 c2<c1 c3<c2 c4<c3 c5<c4 c6<c5 c7<c6 | current=c37") !=
+          std::string::npos);
+  {
+    auto session = s.Open();
+    for (const auto& c : session->checkpoints()) {
+      if (c.name == "c8") REQUIRE(c.creation_time == 42);
+    }
+  }
+  // A new file next to the indexed ones.
+  util::WriteFileAtomic(s.file("extra"),
+                        Replace(Slurp(s.file("c9")), "<name>c9</name>", "<name>extra</name>"));
+  REQUIRE(s.Shape().find(" c37<c36 extra<c8 c2<c1 ") != std::string::npos);
+  // The next writer rewrites the index honestly.
+  s.Create("after");
+  s.CheckIndexHonest();
+  REQUIRE(s.Warnings().empty());
+}
+
+TEST_CASE("a same-size rewrite in place right after the index was written is seen",
+          "[index][racy]") {
+  // An in-place rewrite (same inode) of the same size within one tick of the file system's
+  // coarse clock has the stamp (size, mtime, inode) that the index recorded.
+  Store s;
+  for (int i = 1; i <= 32; ++i) s.Create("c" + std::to_string(i));
+  REQUIRE(!util::PathExists(s.index()));
+  s.Create("c33");  // the 33rd unindexed entry: this commit writes the index
+  REQUIRE(util::PathExists(s.index()));
+  const std::string old_time = "<creationTime>" + std::to_string(kEpoch + 32) + "</creationTime>";
+  const std::string new_time = "<creationTime>" + std::to_string(kEpoch + 77) + "</creationTime>";
+  WriteInPlace(s.file("c33"), Replace(Slurp(s.file("c33")), old_time, new_time));
+  auto session = s.Open();
+  int64_t seen = -1;
+  for (const auto& c : session->checkpoints()) {
+    if (c.name == "c33") seen = c.creation_time;
+  }
+  REQUIRE(seen == kEpoch + 77);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files that do not load
+
+namespace {
+
+// Plants unloadable files next to a small tree c1 <- c2 <- c3; returns their identities.
+std::map<std::string, FileId> PlantBadFiles(Store& s) {
+  s.Create("c1");
+  s.Create("c2");
+  s.Create("c3");
+  std::string good = Slurp(s.file("c2"));
+  std::map<std::string, std::string> bad = {
+      {"garbage", "garbage\n"},
+      {"empty", ""},
+      {"torn", good.substr(0, good.size() / 2)},
+      {"schema", "<domaincheckpoint><bogus/></domaincheckpoint>\n"},
+      {"other", Replace(good, "<name>c2</name>", "<name>c9</name>")},
+  };
+  std::map<std::string, FileId> ids;
+  for (const auto& [name, content] : bad) {
+    util::WriteFileAtomic(s.file(name), content);
+    ids[name] = Identify(s.file(name));
+  }
+  return ids;
+}
+
+std::string Prefix(const Store& s, const std::string& name) {
+  return "checkpoint '" + name + "' of domain 'single' skipped: cannot load " + s.file(name) + ": ";
+}
+
+}  // namespace
+
+TEST_CASE("a file that does not load is reported, skipped, and never touched", "[bad]") {
+  Store s;
+  std::map<std::string, FileId> ids = PlantBadFiles(s);
+  const std::string schema = SourceRoot() + "/schemas/checkpointfile.rng";
+
+  std::vector<std::string> expected = {
+      Prefix(s, "other") + "it names checkpoint 'c9'",
+      Prefix(s, "schema") +
+          "XML document failed to validate against schema: Unable to validate doc against " +
+          schema +
+          " Expecting an element internal, got nothing Invalid sequence in interleave Element "
+          "domaincheckpoint failed to validate content",
+      // virsh prints the same "(null)" context line for an empty document.
+      Prefix(s, "empty") + s.file("empty") + ":1: Document is empty (null) ^",
+      Prefix(s, "garbage") + s.file("garbage") + ":1: Start tag expected, '<' not found garbage ^",
+      Prefix(s, "torn") + s.file("torn") +
+          ":20: Specification mandates value for attribute offs     <clock offs "
+          "---------------^",
+  };
+  std::vector<std::string> warnings = s.Warnings();
+  std::sort(warnings.begin(), warnings.end());
+  std::sort(expected.begin(), expected.end());
+  REQUIRE(Join(warnings, "\n") == Join(expected, "\n"));
+  REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 | current=c3");
+
+  // Later write commands never delete or rewrite them.
+  s.Create("c4");
+  s.Redefine("r1", "c1");
+  s.Redefine("c2", "c1");
+  s.Delete("c2");
+  s.Delete("c1", store::DeleteMode::ChildrenOnly, false);
+  for (int i = 0; i < 40; ++i) s.Create("n" + std::to_string(i));  // writes the index
+  s.Delete("n0", store::DeleteMode::WithChildren, false);
+  s.backend().Define(conf::DomainDef::Parse(ExampleDomainXml()), std::nullopt);
+  {
+    auto session = s.Open(store::Access::Write);
+    store::Catalog catalog(*session);
+    catalog.ClearBitmapOps();
+  }
+  REQUIRE(s.Shape() == "c1 | current=c1");
+  for (const auto& [name, id] : ids) {
+    INFO(name);
+    REQUIRE(Identify(s.file(name)) == id);
+  }
+  warnings = s.Warnings();
+  std::sort(warnings.begin(), warnings.end());
+  REQUIRE(Join(warnings, "\n") == Join(expected, "\n"));
+  // Nor are they in the index.
+  auto index = store::ReadIndex(s.index());
+  REQUIRE(index.has_value());
+  for (const auto& e : *index) REQUIRE(ids.count(e.summary.name) == 0);
+}
+
+TEST_CASE("a file that does not load is skipped when it is the current one", "[bad]") {
+  Store s;
+  PlantBadFiles(s);
+  util::WriteFileAtomic(s.dir() + "/current", "garbage\n");
+  REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 | current=-");
+  s.Create("c4");
+  REQUIRE(s.Shape() == "c4 c1 c2<c1 c3<c2 | current=c4");
+}
+
+TEST_CASE("a file that was indexed and then broke is reported", "[bad]") {
+  Store s;
+  for (int i = 1; i <= 40; ++i) s.Create("c" + std::to_string(i));
+  REQUIRE(Slurp(s.index()).find("\tc7\t") != std::string::npos);
+  util::WriteFileAtomic(s.file("c7"), "garbage\n");
+  REQUIRE(s.Warnings() ==
+          std::vector<std::string>{Prefix(s, "c7") + s.file("c7") +
+                                   ":1: Start tag expected, '<' not found garbage ^"});
+  // Its child is an orphan, listed as a root; the rest is intact.
+  std::string shape = s.Shape();
+  REQUIRE(shape.rfind("c8 c9<c8 c10<c9 ", 0) == 0);
+  REQUIRE(shape.find(" c40<c39 c1 c2<c1 c3<c2 c4<c3 c5<c4 c6<c5 | current=c40") !=
+          std::string::npos);
+  REQUIRE(shape.find("c7") == std::string::npos);
+}
+
+// The file of a checkpoint that did not load still takes its name: a create or redefine of that
+// name must fail rather than replace the file (it may be a newer format, or repairable by hand).
+TEST_CASE("a create never overwrites a file that does not load", "[bad][overwrite]") {
+  Store s;
+  std::map<std::string, FileId> ids = PlantBadFiles(s);
+  const std::string before = s.Shape();
+  for (const auto& [name, id] : ids) {
+    INFO("checkpoint-create-as single " << name);
+    CHECK_THROWS_AS(s.Create(name), util::Error);
+    CHECK(Identify(s.file(name)) == id);
+  }
+  CHECK(s.Shape() == before);
+}
+
+TEST_CASE("a redefine never overwrites a file that does not load", "[bad][overwrite]") {
+  Store s;
+  std::map<std::string, FileId> ids = PlantBadFiles(s);
+  const std::string before = s.Shape();
+  for (const auto& [name, id] : ids) {
+    INFO("checkpoint-create single --redefine of " << Store::RedefineXml(name, "c1"));
+    CHECK_THROWS_AS(s.Redefine(name, "c1"), util::Error);
+    CHECK(Identify(s.file(name)) == id);
+  }
+  CHECK(s.Shape() == before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Domain names
+
+TEST_CASE("domain names that cannot be a directory are refused", "[names]") {
+  TempDir tmp;
+  auto backend = store::OpenBackend(tmp.path() + "/store");
+  auto define = [&](const std::string& name) {
+    return ErrorOf([&] { backend->Define(DomainNamed(name), std::nullopt); });
+  };
+  std::string x256(256, 'x');
+  REQUIRE(define(".") == "invalid argument: domain name '.' is not allowed");
+  REQUIRE(define("..") == "invalid argument: domain name '..' is not allowed");
+  REQUIRE(define("a/b") == "invalid argument: domain name 'a/b' must not contain '/'");
+  REQUIRE(define("/") == "invalid argument: domain name '/' must not contain '/'");
+  REQUIRE(define(x256) == "invalid argument: domain name '" + std::string(64, 'x') +
+                              "...' is longer than 255 bytes");
+  util::ErrorCode code{};
+  ErrorOf([&] { backend->Define(DomainNamed(".."), std::nullopt); }, &code);
+  REQUIRE(code == util::ErrorCode::InvalidArgument);
+  REQUIRE(ErrorOf([&] { store::CheckDomainName(""); }) ==
+          "invalid argument: domain name '' must not be empty");
+  ErrorOf([&] { store::CheckDomainName(std::string("a\0b", 3)); }, &code);
+  REQUIRE(code == util::ErrorCode::InvalidArgument);
+
+  // Nothing was created for them, inside the root or outside it.
+  REQUIRE(Join([&] {
+            std::vector<std::string> names;
+            for (const auto& e : fs::directory_iterator(tmp.path()))
+              names.push_back(e.path().filename());
+            return names;
+          }()) == "store");
+  REQUIRE(fs::is_empty(tmp.path() + "/store"));
+  REQUIRE(backend->ListDomains().empty());
+
+  // Opening them is "no such domain", never a path outside the store.
+  for (const std::string& name : {std::string("."), std::string(".."), std::string("a/b"), x256,
+                                  std::string("../store"), std::string("")}) {
+    INFO(name);
+    REQUIRE(ErrorOf([&] { backend->Open(name, store::Access::Read); }, &code) ==
+            "failed to get domain '" + name + "'");
+    REQUIRE(code == util::ErrorCode::NotFound);
+    REQUIRE(ErrorOf([&] { backend->Undefine(name); }) == "failed to get domain '" + name + "'");
+    REQUIRE(!backend->ResolveDomain(name));
+  }
+
+  // 255 bytes is fine.
+  std::string x255(255, 'x');
+  REQUIRE(define(x255) == "");
+  REQUIRE(backend->ListDomains() == std::vector<std::string>{x255});
+  REQUIRE(backend->Open(x255, store::Access::Read)->domain().name() == x255);
+}
+
+// ---------------------------------------------------------------------------------------------
+// current
+
+TEST_CASE("a current naming a missing checkpoint is treated as none", "[current]") {
+  Store s;
+  s.Create("c1");
+  s.Create("c2");
+
+  SECTION("a name that never existed") { util::WriteFileAtomic(s.dir() + "/current", "ghost\n"); }
+  SECTION("without a newline") { util::WriteFileAtomic(s.dir() + "/current", "ghost"); }
+  SECTION("a checkpoint whose file was removed behind the store's back") {
+    s.Create("c3");
+    REQUIRE(std::remove(s.file("c3").c_str()) == 0);
+  }
+  SECTION("empty") { util::WriteFileAtomic(s.dir() + "/current", ""); }
+  REQUIRE(s.Shape() == "c1 c2<c1 | current=-");
+  REQUIRE(s.Warnings().empty());
+  s.Create("n1");  // no current: a new root
+  REQUIRE(s.Shape() == "n1 c1 c2<c1 | current=n1");
+  REQUIRE(Slurp(s.dir() + "/current") == "n1\n");
+}
+
+TEST_CASE("a redefine without current makes the redefined checkpoint current", "[current]") {
+  Store s;
+  s.Create("c1");
+  s.Create("c2");
+  util::WriteFileAtomic(s.dir() + "/current", "ghost\n");
+  s.Redefine("r1", "c1");
+  REQUIRE(s.Shape() == "c1 r1<c1 c2<c1 | current=r1");
+}
+
+}  // namespace
