@@ -14,6 +14,7 @@
 #include "util/file_util.hpp"
 #include "util/json.hpp"
 #include "xml/document.hpp"
+#include "xml/writer.hpp"
 
 namespace virtckpt::cli {
 
@@ -91,10 +92,15 @@ void RunBackupBegin(Context& ctx, const Arguments& args) {
   if (auto backup_xml = args.GetNonEmpty("backupxml"); backup_xml && !since) {
     since = IncrementalOf(*backup_xml);
   }
-  std::string checkpoint_xml = "<domaincheckpoint/>";
-  if (auto file = args.GetNonEmpty("checkpointxml")) checkpoint_xml = util::ReadFile(*file);
+  std::optional<std::string> name = args.GetNonEmpty("checkpoint");
+  std::optional<std::string> file = args.GetNonEmpty("checkpointxml");
+  // The name goes through the document, so that the schema checks it as for checkpoint-create.
+  std::string checkpoint_xml = file ? util::ReadFile(*file)
+                                    : "<domaincheckpoint>" +
+                                          (name ? "<name>" + xml::Escape(*name) + "</name>" : "") +
+                                          "</domaincheckpoint>";
   conf::CheckpointDef def = conf::ParseCheckpoint(checkpoint_xml, 0);
-  if (auto name = args.GetNonEmpty("checkpoint")) {
+  if (name && file) {
     if (!conf::IsValidCheckpointName(*name)) {
       throw CommandError({"invalid argument: checkpoint name '" + *name +
                           "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*"});

@@ -11,11 +11,13 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "store/bitmap_ops_file.hpp"
 #include "store/checkpoint_file.hpp"
 #include "store/domain_name.hpp"
 #include "store/index_file.hpp"
+#include "store/journal.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 #include "util/file_util.hpp"
@@ -87,11 +89,13 @@ conf::DomainDef ReadDomainFile(const std::string& path) {
 
 class FileSession : public DomainSession {
  public:
-  FileSession(std::string dir, Access access)
-      : dir_(std::move(dir)),
-        access_(access),
-        lock_(dir_ + "/lock", access == Access::Write ? util::FileLock::Mode::Exclusive
-                                                      : util::FileLock::Mode::Shared) {
+  FileSession(std::string dir, Access access) : dir_(std::move(dir)), access_(access) {
+    Lock(access == Access::Write ? util::FileLock::Mode::Exclusive : util::FileLock::Mode::Shared);
+    if (util::PathExists(dir_ + "/journal")) {
+      // A command was killed half-way: finish it before anyone reads.
+      if (access == Access::Read) Lock(util::FileLock::Mode::Exclusive);
+      ReplayJournal(dir_);
+    }
     if (!util::PathExists(dir_ + "/domain.xml")) {
       NoDomain(dir_.substr(dir_.rfind('/') + 1));
     }
@@ -109,7 +113,15 @@ class FileSession : public DomainSession {
           ParseBitmapOps(util::ReadFile(dir_ + "/bitmap-ops.xml"), dir_ + "/bitmap-ops.xml");
     }
     LoadCheckpoints();
-    if (current_ && !entries_.count(*current_)) current_.reset();
+    if (current_ && !position_.count(*current_)) current_.reset();
+    // Readers refresh a stale index too: under the shared lock no writer runs, so every
+    // reader would write the same content (best effort: a read-only store just stays slow).
+    if (CountStale() > kMaxStaleEntries) {
+      try {
+        WriteIndex();
+      } catch (const Error&) {
+      }
+    }
   }
 
   const conf::DomainDef& domain() const override { return domain_; }
@@ -120,7 +132,7 @@ class FileSession : public DomainSession {
   const std::vector<BitmapOp>& bitmap_ops() const override { return bitmap_ops_; }
 
   CheckpointRecord ReadCheckpoint(const std::string& name) override {
-    if (!entries_.count(name)) {
+    if (!position_.count(name)) {
       throw Error(
           ErrorCode::NotFound,
           "Domain checkpoint not found: no domain checkpoint with matching name '" + name + "'");
@@ -133,48 +145,54 @@ class FileSession : public DomainSession {
     if (access_ != Access::Write) {
       throw Error(ErrorCode::Internal, "internal error: commit on a read-only session");
     }
-    bool touched_stale = false;
-    if (change.domain) {
-      util::WriteFileAtomic(dir_ + "/domain.xml", change.domain->Format(0, true));
-      domain_ = *change.domain;
-    }
-    if (change.settings) {
-      util::WriteFileAtomic(dir_ + "/settings.xml", FormatSettings(*change.settings));
-      settings_ = *change.settings;
-    }
+    // Every file the command changes, in an order where each prefix is a sound state too.
+    std::vector<FileChange> files;
     if (change.clear_bitmap_ops || !change.bitmap_ops.empty()) {
       std::vector<BitmapOp> ops = change.clear_bitmap_ops ? std::vector<BitmapOp>{} : bitmap_ops_;
       ops.insert(ops.end(), change.bitmap_ops.begin(), change.bitmap_ops.end());
-      util::WriteFileAtomic(dir_ + "/bitmap-ops.xml", FormatBitmapOps(ops));
-      bitmap_ops_ = std::move(ops);
+      files.push_back({"bitmap-ops.xml", FormatBitmapOps(ops)});
     }
-    int dirfd = OpenCheckpointDir();
+    if (change.domain) files.push_back({"domain.xml", change.domain->Format(0, true)});
+    if (change.settings) files.push_back({"settings.xml", FormatSettings(*change.settings)});
     for (const auto& record : change.upserts) {
       const std::string& name = record.def.name;
       if (!conf::IsValidCheckpointName(name)) {
         throw Error(ErrorCode::InvalidArgument,
                     "invalid argument: '" + name + "' is not a valid checkpoint name");
       }
-      touched_stale |= IsStale(name);
-      util::WriteFileAtomic(CheckpointPath(name), FormatCheckpointFile(record));
-      auto stamp = StampAt(dirfd, name + kSuffix);
-      entries_[name] = IndexEntry{stamp.value_or(FileStamp{}), Summarize(record)};
+      if (unloadable_.count(name)) {
+        throw Error(ErrorCode::Corruption, "operation failed: checkpoint file '" +
+                                               CheckpointPath(name) +
+                                               "' exists but cannot be loaded; move it away first");
+      }
+      files.push_back({"checkpoints/" + name + kSuffix, FormatCheckpointFile(record)});
+    }
+    if (change.set_current) {
+      files.push_back({"current", change.current
+                                      ? std::optional<std::string>(*change.current + "\n")
+                                      : std::nullopt});
+    }
+    for (const auto& name : change.removals) files.push_back({"checkpoints/" + name + kSuffix, {}});
+
+    bool touched_stale = false;
+    for (const auto& record : change.upserts) touched_stale |= IsStale(record.def.name);
+    for (const auto& name : change.removals) touched_stale |= IsStale(name);
+    ApplyWithJournal(dir_, files);
+
+    if (change.bitmap_ops.size() || change.clear_bitmap_ops) {
+      if (change.clear_bitmap_ops) bitmap_ops_.clear();
+      bitmap_ops_.insert(bitmap_ops_.end(), change.bitmap_ops.begin(), change.bitmap_ops.end());
+    }
+    if (change.domain) domain_ = *change.domain;
+    if (change.settings) settings_ = *change.settings;
+    if (change.set_current) current_ = change.current;
+    int dirfd = OpenCheckpointDir();
+    for (const auto& record : change.upserts) {
+      auto stamp = StampAt(dirfd, record.def.name + kSuffix);
+      Put(Summarize(record), stamp.value_or(FileStamp{}));
     }
     close(dirfd);
-    if (change.set_current) {
-      if (change.current) {
-        util::WriteFileAtomic(dir_ + "/current", *change.current + "\n");
-      } else {
-        util::RemoveFileDurable(dir_ + "/current");
-      }
-      current_ = change.current;
-    }
-    for (const auto& name : change.removals) {
-      touched_stale |= IsStale(name);
-      util::RemoveFileDurable(CheckpointPath(name));
-      entries_.erase(name);
-    }
-    RebuildSummaries();
+    for (const auto& name : change.removals) Drop(name);
     if (touched_stale || CountStale() > kMaxStaleEntries) WriteIndex();
   }
 
@@ -182,6 +200,11 @@ class FileSession : public DomainSession {
   std::string CheckpointDir() const { return dir_ + "/checkpoints"; }
   std::string CheckpointPath(const std::string& name) const {
     return CheckpointDir() + "/" + name + kSuffix;
+  }
+
+  void Lock(util::FileLock::Mode mode) {
+    lock_.reset();
+    lock_ = std::make_unique<util::FileLock>(dir_ + "/lock", mode);
   }
 
   int OpenCheckpointDir() const {
@@ -193,23 +216,52 @@ class FileSession : public DomainSession {
     return fd;
   }
 
-  void LoadCheckpoints() {
-    std::map<std::string, IndexEntry> indexed;
-    if (auto index = ReadIndex(dir_ + "/index")) {
-      for (auto& entry : *index) {
-        std::string name = entry.summary.name;
-        indexed.emplace(std::move(name), std::move(entry));
-      }
+  // Adds or replaces a summary.
+  void Put(CheckpointSummary summary, FileStamp stamp) {
+    auto it = position_.find(summary.name);
+    if (it != position_.end()) {
+      summaries_[it->second] = std::move(summary);
+      stamps_[it->second] = stamp;
+      return;
     }
+    position_.emplace(summary.name, summaries_.size());
+    summaries_.push_back(std::move(summary));
+    stamps_.push_back(stamp);
+  }
+
+  void Drop(const std::string& name) {
+    auto it = position_.find(name);
+    if (it == position_.end()) return;
+    size_t at = it->second;
+    position_.erase(it);
+    if (at + 1 != summaries_.size()) {
+      summaries_[at] = std::move(summaries_.back());
+      stamps_[at] = stamps_.back();
+      position_[summaries_[at].name] = at;
+    }
+    summaries_.pop_back();
+    stamps_.pop_back();
+  }
+
+  void LoadCheckpoints() {
+    std::vector<IndexEntry> index = ReadIndex(dir_ + "/index").value_or(std::vector<IndexEntry>{});
+    std::unordered_map<std::string, size_t> in_index;
+    in_index.reserve(index.size());
+    for (size_t i = 0; i < index.size(); ++i) {
+      indexed_stamps_.emplace(index[i].summary.name, index[i].stamp);
+      in_index.emplace(index[i].summary.name, i);
+    }
+    summaries_.reserve(index.size());
+    stamps_.reserve(index.size());
     int dirfd = OpenCheckpointDir();
     for (const std::string& file : ListDirectory(CheckpointDir())) {
       if (!EndsWith(file, kSuffix)) continue;
       std::string name = file.substr(0, file.size() - std::strlen(kSuffix));
       auto stamp = StampAt(dirfd, file);
       if (!stamp) continue;
-      auto hit = indexed.find(name);
-      if (hit != indexed.end() && hit->second.stamp == *stamp) {
-        entries_.emplace(name, hit->second);
+      auto hit = in_index.find(name);
+      if (hit != in_index.end() && index[hit->second].stamp == *stamp) {
+        Put(std::move(index[hit->second].summary), *stamp);
         continue;
       }
       std::string path = CheckpointDir() + "/" + file;
@@ -219,8 +271,9 @@ class FileSession : public DomainSession {
         if (record.def.name != name) {
           throw Error(ErrorCode::Corruption, "it names checkpoint '" + record.def.name + "'");
         }
-        entries_.emplace(name, IndexEntry{*stamp, Summarize(record)});
+        Put(Summarize(record), *stamp);
       } catch (const Error& e) {
+        unloadable_.insert(name);
         std::string reason = e.what();
         std::replace(reason.begin(), reason.end(), '\n', ' ');
         while (!reason.empty() && reason.back() == ' ') reason.pop_back();
@@ -229,48 +282,47 @@ class FileSession : public DomainSession {
       }
     }
     close(dirfd);
-    for (auto& [name, entry] : indexed) indexed_stamps_.emplace(name, entry.stamp);
-    RebuildSummaries();
-  }
-
-  void RebuildSummaries() {
-    summaries_.clear();
-    summaries_.reserve(entries_.size());
-    for (const auto& [name, entry] : entries_) summaries_.push_back(entry.summary);
   }
 
   bool IsStale(const std::string& name) const {
     auto indexed = indexed_stamps_.find(name);
-    auto entry = entries_.find(name);
-    if (indexed == indexed_stamps_.end()) return entry != entries_.end();
-    return entry == entries_.end() || entry->second.stamp != indexed->second;
+    auto entry = position_.find(name);
+    if (indexed == indexed_stamps_.end()) return entry != position_.end();
+    return entry == position_.end() || stamps_[entry->second] != indexed->second;
   }
 
   size_t CountStale() const {
     size_t stale = 0;
-    for (const auto& [name, entry] : entries_) stale += IsStale(name) ? 1 : 0;
-    for (const auto& [name, stamp] : indexed_stamps_) stale += entries_.count(name) ? 0 : 1;
+    for (const auto& [name, at] : position_) stale += IsStale(name) ? 1 : 0;
+    for (const auto& [name, stamp] : indexed_stamps_) stale += position_.count(name) ? 0 : 1;
     return stale;
   }
 
   void WriteIndex() {
     std::vector<IndexEntry> entries;
-    entries.reserve(entries_.size());
-    for (const auto& [name, entry] : entries_) entries.push_back(entry);
+    entries.reserve(summaries_.size());
+    for (size_t i = 0; i < summaries_.size(); ++i) entries.push_back({stamps_[i], summaries_[i]});
     util::WriteFileAtomic(dir_ + "/index", FormatIndex(entries));
     indexed_stamps_.clear();
-    for (const auto& [name, entry] : entries_) indexed_stamps_.emplace(name, entry.stamp);
+    for (size_t i = 0; i < summaries_.size(); ++i) {
+      indexed_stamps_.emplace(summaries_[i].name, stamps_[i]);
+    }
   }
 
   std::string dir_;
   Access access_;
-  util::FileLock lock_;
+  std::unique_ptr<util::FileLock> lock_;
   conf::DomainDef domain_;
   DomainSettings settings_;
   std::optional<std::string> current_;
-  std::map<std::string, IndexEntry> entries_;
-  std::map<std::string, FileStamp> indexed_stamps_;
+  // The loaded checkpoints: summaries_[i] was read from a file with stamps_[i].
   std::vector<CheckpointSummary> summaries_;
+  std::vector<FileStamp> stamps_;
+  std::unordered_map<std::string, size_t> position_;
+  // What the index file on disk says, to know which entries it lacks.
+  std::unordered_map<std::string, FileStamp> indexed_stamps_;
+  // Files that exist but did not load: never overwritten.
+  std::set<std::string> unloadable_;
   std::vector<std::string> warnings_;
   std::vector<BitmapOp> bitmap_ops_;
 };
@@ -341,7 +393,8 @@ class FileBackend : public Backend {
       util::RemoveFileDurable(dir + "/checkpoints/" + file);
     }
     rmdir((dir + "/checkpoints").c_str());
-    for (const char* file : {"/settings.xml", "/current", "/index", "/bitmap-ops.xml"}) {
+    for (const char* file :
+         {"/settings.xml", "/current", "/index", "/bitmap-ops.xml", "/journal"}) {
       util::RemoveFileDurable(dir + file);
     }
   }

@@ -61,25 +61,29 @@ std::optional<std::string> Unescape(const std::string& field) {
 // Reads the tab-separated fields of one line, in order.
 class FieldReader {
  public:
-  explicit FieldReader(std::vector<std::string> fields) : fields_(std::move(fields)) {}
+  explicit FieldReader(const std::string& line) : line_(line) {}
   std::optional<std::string> Text() {
-    if (next_ >= fields_.size()) return std::nullopt;
-    return Unescape(fields_[next_++]);
+    if (pos_ > line_.size()) return std::nullopt;
+    size_t end = line_.find('\t', pos_);
+    if (end == std::string::npos) end = line_.size();
+    std::optional<std::string> field = Unescape(line_.substr(pos_, end - pos_));
+    pos_ = end + 1;
+    return field;
   }
   std::optional<uint64_t> Number() {
     auto text = Text();
     if (!text) return std::nullopt;
     return util::ParseUint64(*text);
   }
-  bool AtEnd() const { return next_ == fields_.size(); }
+  bool AtEnd() const { return pos_ > line_.size(); }
 
  private:
-  std::vector<std::string> fields_;
-  size_t next_ = 0;
+  const std::string& line_;
+  size_t pos_ = 0;
 };
 
 std::optional<IndexEntry> ParseLine(const std::string& line) {
-  FieldReader r(util::Split(line, '\t'));
+  FieldReader r(line);
   IndexEntry e;
   auto tag = r.Text();
   auto size = r.Number();

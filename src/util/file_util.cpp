@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -62,6 +63,10 @@ std::string ReadFileLimited(const std::string& path, size_t max_bytes) {
   Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) ThrowIo("Failed to open file", path, errno);
   std::string out;
+  struct stat st;
+  if (fstat(fd.get(), &st) == 0 && st.st_size > 0) {
+    out.reserve(std::min(max_bytes, static_cast<size_t>(st.st_size)));
+  }
   char buf[65536];
   for (;;) {
     ssize_t n = read(fd.get(), buf, sizeof buf);

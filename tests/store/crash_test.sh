@@ -266,30 +266,18 @@ else
   v checkpoint-create-as $DOM c4 --print-xml >"$WORK/c4.xml" 2>/dev/null
   dd if=/dev/zero of="$FULL/filler" bs=4096 >/dev/null 2>&1
   [ "$(df --output=avail -B1 "$FULL" | tail -n 1 | tr -d ' ')" = 0 ] || fail "the tmpfs is not full"
-  tmp="'$ROOT/$DOM/checkpoints/c4\\.xml\\.tmp[0-9]+'"
-  expect_enospc "create" "^error: Failed to write file $tmp: No space left on device\$" \
-    v checkpoint-create-as $DOM c4
-  expect_enospc "create from XML" "^error: Failed to write file $tmp: No space left on device\$" \
-    v checkpoint-create $DOM "$WORK/c4.xml"
+  # The first write to fail is the journal's (multi-file commands) or the one file's.
+  enospc="^error: Failed to write file '$ROOT/$DOM/[^']+\\.tmp[0-9]+': No space left on device\$"
+  expect_enospc "create" "$enospc" v checkpoint-create-as $DOM c4
+  expect_enospc "create from XML" "$enospc" v checkpoint-create $DOM "$WORK/c4.xml"
   v checkpoint-dumpxml $DOM c2 >"$WORK/c2.xml"
-  expect_enospc "redefine" \
-    "^error: Failed to write file '$ROOT/$DOM/checkpoints/c2\\.xml\\.tmp[0-9]+': No space left on device\$" \
-    v checkpoint-create $DOM "$WORK/c2.xml" --redefine
-  # A plain delete first records the bitmap operations it implies.
-  ops="'$ROOT/$DOM/bitmap-ops\\.xml\\.tmp[0-9]+'"
-  expect_enospc "delete of current" "^error: Failed to write file $ops: No space left on device\$" \
-    v checkpoint-delete $DOM c3
-  expect_enospc "delete of a middle checkpoint" \
-    "^error: Failed to write file $ops: No space left on device\$" v checkpoint-delete $DOM c2
-  expect_enospc "delete --metadata of current" \
-    "^error: Failed to write file '$ROOT/$DOM/current\\.tmp[0-9]+': No space left on device\$" \
-    v checkpoint-delete $DOM c3 --metadata
-  expect_enospc "delete --metadata of a middle checkpoint" \
-    "^error: Failed to write file '$ROOT/$DOM/checkpoints/c3\\.xml\\.tmp[0-9]+': No space left on device\$" \
+  expect_enospc "redefine" "$enospc" v checkpoint-create $DOM "$WORK/c2.xml" --redefine
+  expect_enospc "delete of current" "$enospc" v checkpoint-delete $DOM c3
+  expect_enospc "delete of a middle checkpoint" "$enospc" v checkpoint-delete $DOM c2
+  expect_enospc "delete --metadata of current" "$enospc" v checkpoint-delete $DOM c3 --metadata
+  expect_enospc "delete --metadata of a middle checkpoint" "$enospc" \
     v checkpoint-delete $DOM c2 --metadata
-  expect_enospc "define" \
-    "^error: Failed to write file '$ROOT/$DOM/domain\\.xml\\.tmp[0-9]+': No space left on device\$" \
-    v define "$DOMAIN_XML"
+  expect_enospc "define" "$enospc" v define "$DOMAIN_XML"
   [ -z "$(find "$ROOT" -name '*.tmp*')" ] || fail "full disk: temporary files left: $(find "$ROOT" -name '*.tmp*')"
 
   # Room for one page (4 KiB, each file takes one): a command may fail, but then it must have

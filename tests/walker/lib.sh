@@ -75,7 +75,9 @@ show_args() {
 
 # Runs virtckpt as the golden files expect it: frozen clock, UTC.
 run_virtckpt() {
-  env LD_PRELOAD="$FAKETIME_LIB" FAKETIME="2024-01-01 00:00:00" \
+  # Plain assignments, not env(1): libfaketime in a process that execs leaks its /dev/shm
+  # segment, and a later process with the same pid then fails to start.
+  LD_PRELOAD="$FAKETIME_LIB" FAKETIME="2024-01-01 00:00:00" \
     ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
     "$VIRTCKPT" "$@"
 }

@@ -2,7 +2,6 @@
 // store::CheckpointSummary vectors and a conf::DomainDef parsed from XML text. One TEST_CASE per
 // reason code, both bitmap models, branches, several reasons on one disk; every sentence is
 // compared word for word.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 #include <initializer_list>
 #include <map>

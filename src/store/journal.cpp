@@ -1,0 +1,144 @@
+#include "store/journal.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "util/error.hpp"
+#include "util/file_util.hpp"
+#include "util/strings.hpp"
+
+namespace virtckpt::store {
+
+namespace {
+
+constexpr const char* kHeader = "virtckpt-journal 1\n";
+constexpr const char* kFile = "/journal";
+
+[[noreturn]] void Corrupt(const std::string& why) {
+  throw util::Error(util::ErrorCode::Corruption, "internal error: malformed store journal: " + why);
+}
+
+// Only plain relative paths inside the domain directory.
+void CheckPath(const std::string& path) {
+  bool bad = path.find('\n') != std::string::npos || path.find(' ') != std::string::npos;
+  for (const std::string& part : util::Split(path, '/')) {
+    bad |= part.empty() || part == "." || part == "..";
+  }
+  if (bad) Corrupt("bad path '" + path + "'");
+}
+
+void Apply(const std::string& dir, const std::vector<FileChange>& changes) {
+  for (const auto& change : changes) {
+    std::string path = dir + "/" + change.path;
+    if (change.content) {
+      util::WriteFileAtomic(path, *change.content);
+    } else {
+      util::RemoveFileDurable(path);
+    }
+  }
+}
+
+std::string UndoPath(const std::string& path) { return path + ".undo"; }
+
+void RemoveUndoLinks(const std::string& dir, const std::vector<FileChange>& changes) {
+  for (const auto& change : changes) unlink(UndoPath(dir + "/" + change.path).c_str());
+}
+
+// Applies the writes first, keeping each replaced file alive as a hard link (which needs no
+// data blocks), then the removals. If a write fails (a full disk), the applied ones are undone
+// by renaming the links back, and the error is rethrown: the command changed nothing.
+void ApplyUndoable(const std::string& dir, const std::vector<FileChange>& changes) {
+  std::vector<std::pair<std::string, bool>> applied;  // path, had an old version
+  try {
+    for (const auto& change : changes) {
+      if (!change.content) continue;
+      std::string path = dir + "/" + change.path;
+      unlink(UndoPath(path).c_str());
+      bool had_old = link(path.c_str(), UndoPath(path).c_str()) == 0;
+      util::WriteFileAtomic(path, *change.content);
+      applied.emplace_back(path, had_old);
+    }
+  } catch (const util::Error&) {
+    for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
+      int rc = it->second ? rename(UndoPath(it->first).c_str(), it->first.c_str())
+                          : unlink(it->first.c_str());
+      if (rc != 0) throw;  // the journal stays: the next command completes the change
+    }
+    RemoveUndoLinks(dir, changes);
+    util::RemoveFileDurable(dir + kFile);
+    throw;
+  }
+  RemoveUndoLinks(dir, changes);
+  for (const auto& change : changes) {
+    if (!change.content) util::RemoveFileDurable(dir + "/" + change.path);
+  }
+}
+
+}  // namespace
+
+std::string FormatJournal(const std::vector<FileChange>& changes) {
+  std::string out = kHeader;
+  for (const auto& change : changes) {
+    CheckPath(change.path);
+    if (change.content) {
+      out += "W " + change.path + " " + std::to_string(change.content->size()) + "\n";
+      out += *change.content;
+      out += "\n";
+    } else {
+      out += "D " + change.path + "\n";
+    }
+  }
+  return out + "E\n";
+}
+
+std::vector<FileChange> ParseJournal(const std::string& text) {
+  std::string header = kHeader;
+  if (text.compare(0, header.size(), header) != 0) Corrupt("no header");
+  std::vector<FileChange> changes;
+  size_t pos = header.size();
+  for (;;) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) Corrupt("truncated");
+    std::string line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (line == "E") break;
+    std::vector<std::string> words = util::Split(line, ' ');
+    if (words.size() == 2 && words[0] == "D") {
+      CheckPath(words[1]);
+      changes.push_back({words[1], std::nullopt});
+    } else if (words.size() == 3 && words[0] == "W") {
+      CheckPath(words[1]);
+      std::optional<uint64_t> size = util::ParseUint64(words[2]);
+      if (!size || pos + *size + 1 > text.size() || text[pos + *size] != '\n') Corrupt("truncated");
+      changes.push_back({words[1], text.substr(pos, *size)});
+      pos += *size + 1;
+    } else {
+      Corrupt("bad line '" + line + "'");
+    }
+  }
+  return changes;
+}
+
+void ApplyWithJournal(const std::string& dir, const std::vector<FileChange>& changes) {
+  if (changes.empty()) return;
+  if (changes.size() == 1) {
+    // One file changes atomically on its own.
+    Apply(dir, changes);
+    return;
+  }
+  util::WriteFileAtomic(dir + kFile, FormatJournal(changes));
+  ApplyUndoable(dir, changes);
+  util::RemoveFileDurable(dir + kFile);
+}
+
+bool ReplayJournal(const std::string& dir) {
+  if (!util::PathExists(dir + kFile)) return false;
+  std::vector<FileChange> changes = ParseJournal(util::ReadFile(dir + kFile));
+  Apply(dir, changes);
+  RemoveUndoLinks(dir, changes);
+  util::RemoveFileDurable(dir + kFile);
+  return true;
+}
+
+}  // namespace virtckpt::store
