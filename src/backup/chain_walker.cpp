@@ -1,7 +1,6 @@
 #include "backup/chain_walker.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 
 namespace virtckpt::backup {
 
@@ -70,6 +69,18 @@ BackupPlan Uniform(BackupPlan plan, const conf::DomainDef& domain, Reason reason
   return plan;
 }
 
+// A checkpoint's entry for a disk: usually at the disk's position in the domain (checkpoint
+// disks follow domain order), else found by a scan.
+const CheckpointSummary::Disk* FindDisk(const CheckpointSummary& checkpoint,
+                                        const std::string& target, size_t position) {
+  const auto& disks = checkpoint.disks;
+  if (position < disks.size() && disks[position].target == target) return &disks[position];
+  for (const auto& d : disks) {
+    if (d.target == target) return &d;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 bool IsBitmapCapable(const conf::DomainDisk& disk) {
@@ -124,12 +135,6 @@ BackupPlan PlanBackup(const WalkInput& in) {
   std::reverse(path.begin(), path.end());
   for (const CheckpointSummary* c : path) plan.path.push_back(c->name);
 
-  // Each checkpoint's disks by target, for one pass over the path per disk.
-  std::vector<std::unordered_map<std::string, const CheckpointSummary::Disk*>> by_target(
-      path.size());
-  for (size_t i = 0; i < path.size(); ++i) {
-    for (const auto& d : path[i]->disks) by_target[i].emplace(d.target, &d);
-  }
   bool delta = in.settings.model == store::BitmapModel::Delta;
   for (const auto& disk : in.domain.disks()) {
     DiskPlan d = PlanFor(disk);
@@ -138,10 +143,11 @@ BackupPlan PlanBackup(const WalkInput& in) {
     if (in.current_size) size_now = in.current_size(disk);
     const std::string& target = disk.target_dev;
     bool at_base = false;
+    if (delta) d.bitmaps.reserve(path.size());
     for (size_t i = 0; i < path.size(); ++i) {
       const std::string& name = path[i]->name;
-      auto it = by_target[i].find(target);
-      if (it == by_target[i].end()) {
+      const CheckpointSummary::Disk* found = FindDisk(*path[i], target, disk.position);
+      if (!found) {
         if (i == 0) {
           verdict.Add(Reason::DiskAddedAfter, "disk " + target + " did not exist at checkpoint " +
                                                   Quote(name) + ": it was added later");
@@ -152,7 +158,7 @@ BackupPlan PlanBackup(const WalkInput& in) {
         continue;
       }
       if (i == 0) at_base = true;
-      const CheckpointSummary::Disk& then = *it->second;
+      const CheckpointSummary::Disk& then = *found;
       if (then.type != conf::CheckpointType::Bitmap) {
         verdict.Add(Reason::CheckpointNo,
                     "checkpoint " + Quote(name) + " records checkpoint='no' for disk " + target);
