@@ -48,9 +48,10 @@ backup::BackupPlan Plan(const store::Catalog& catalog, const std::optional<std::
   backup::BackupPlan plan = backup::PlanBackup(input);
   size_t ops = catalog.bitmap_ops().size();
   if (ops > 0) {
-    plan.notes.push_back(std::to_string(ops) +
-                         " bitmap operations recorded by earlier deletes are not carried out yet "
-                         "(see bitmap-ops)");
+    plan.notes.push_back(
+        std::to_string(ops) +
+        " bitmap operations recorded by deletes or aborted jobs are not carried out yet "
+        "(see bitmap-ops)");
   }
   return plan;
 }
