@@ -86,7 +86,7 @@ std::vector<store::CheckpointSummary> MakeChain(size_t count, size_t disks) {
     c.creation_time = 1704067200 + static_cast<int64_t>(i) * 3600;
     c.link_seq = i + 1;
     c.has_domain = true;
-    c.disks.reserve(disks);
+    c.mutable_disks().reserve(disks);
     for (size_t d = 0; d < disks; ++d) {
       store::CheckpointSummary::Disk disk;
       disk.target = Target(d);
@@ -95,7 +95,7 @@ std::vector<store::CheckpointSummary> MakeChain(size_t count, size_t disks) {
       disk.source = Source(d);
       disk.format = "qcow2";
       disk.virtual_size = kDiskSize;
-      c.disks.push_back(std::move(disk));
+      c.mutable_disks().push_back(std::move(disk));
     }
     chain.push_back(std::move(c));
   }

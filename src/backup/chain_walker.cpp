@@ -73,7 +73,7 @@ BackupPlan Uniform(BackupPlan plan, const conf::DomainDef& domain, Reason reason
 // disks follow domain order), else found by a scan.
 const CheckpointSummary::Disk* FindDisk(const CheckpointSummary& checkpoint,
                                         const std::string& target, size_t position) {
-  const auto& disks = checkpoint.disks;
+  const auto& disks = checkpoint.disks();
   if (position < disks.size() && disks[position].target == target) return &disks[position];
   for (const auto& d : disks) {
     if (d.target == target) return &d;

@@ -74,7 +74,7 @@ void PrintJson(const Entries& list, const store::Catalog& catalog, std::ostream&
     json.Key("state").String(store::CheckpointStateToString(c->state));
     json.Key("owner").StringOrNull(c->owner);
     json.Key("disks").BeginArray();
-    for (const auto& d : c->disks) {
+    for (const auto& d : c->disks()) {
       json.BeginObject();
       json.Key("name").String(d.target);
       json.Key("checkpoint").String(conf::CheckpointTypeToString(d.type));
@@ -118,7 +118,8 @@ void RunCheckpointList(Context& ctx, const Arguments& args) {
   } else if (args.Flag("descendants")) {
     list = t.Descendants(start->name);
   } else {
-    list = t.Children(start->name);
+    store::CheckpointTree::Span children = t.Children(start->name);
+    list.assign(children.begin(), children.end());
   }
   auto keep = [&](const CheckpointSummary* c) {
     bool leaf = t.Children(c->name).empty();

@@ -83,14 +83,14 @@ std::vector<BitmapOp> Catalog::FoldBitmaps(const std::vector<const CheckpointSum
   bool delta = session_.settings().model == BitmapModel::Delta;
   auto heir_disk = [&](const std::string& target) -> const CheckpointSummary::Disk* {
     if (!kept) return nullptr;
-    for (const auto& d : kept->disks) {
+    for (const auto& d : kept->disks()) {
       if (d.target == target && d.type == conf::CheckpointType::Bitmap) return &d;
     }
     return nullptr;
   };
   std::vector<std::string> enabled;
   for (const CheckpointSummary* c : doomed) {
-    for (const auto& d : c->disks) {
+    for (const auto& d : c->disks()) {
       if (d.type != conf::CheckpointType::Bitmap || d.bitmap.empty()) continue;
       // A raw (or other non-qcow2) image holds no bitmap to merge or remove.
       if (!d.format.empty() && d.format != "qcow2") continue;
@@ -188,11 +188,11 @@ std::vector<DiskIdentity> Catalog::RedefinedIdentities(const conf::CheckpointDef
     // recorded when the checkpoint was taken.
     ids = IdentitiesOf(*def.domain, false);
   } else if (existing) {
-    for (const auto& d : existing->disks) ids.push_back({d.target, d.source, d.format, {}});
+    for (const auto& d : existing->disks()) ids.push_back({d.target, d.source, d.format, {}});
   }
   if (!existing) return ids;
   for (auto& id : ids) {
-    for (const auto& d : existing->disks) {
+    for (const auto& d : existing->disks()) {
       if (d.target == id.target && d.source == id.source && d.format == id.format) {
         id.virtual_size = d.virtual_size;
       }

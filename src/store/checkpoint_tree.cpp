@@ -4,80 +4,144 @@
 
 namespace virtckpt::store {
 
-CheckpointTree::CheckpointTree(const std::vector<CheckpointSummary>& checkpoints) {
-  by_name_.reserve(checkpoints.size());
-  for (const auto& c : checkpoints) {
-    by_name_.emplace(c.name, &c);
-    max_link_seq_ = std::max(max_link_seq_, c.link_seq);
+CheckpointTree::CheckpointTree(const std::vector<CheckpointSummary>& checkpoints)
+    : all_(checkpoints),
+      by_name_([this](uint32_t row) -> std::string_view { return all_[row].name; }) {
+  by_name_.Reset(all_.size());
+  for (uint32_t row = 0; row < all_.size(); ++row) {
+    if (!by_name_.Find(all_[row].name)) by_name_.Insert(row);
+    max_link_seq_ = std::max(max_link_seq_, all_[row].link_seq);
   }
-  for (const auto& c : checkpoints) children_[ParentOf(c.name)].push_back(&c);
-  for (auto& [parent, kids] : children_) {
-    std::sort(kids.begin(), kids.end(), [](const CheckpointSummary* a, const CheckpointSummary* b) {
-      if (a->link_seq != b->link_seq) return a->link_seq > b->link_seq;
-      return a->name < b->name;
-    });
+  parent_.resize(all_.size());
+  for (uint32_t row = 0; row < all_.size(); ++row) {
+    uint32_t parent = all_[row].parent.empty() ? kNoRow : RowOf(all_[row].parent);
+    parent_[row] = parent == kNoRow ? RootKey() : parent;
+  }
+  GroupChildren();
+  BreakCycles();
+}
+
+uint32_t CheckpointTree::RowOf(std::string_view name) const {
+  std::optional<uint32_t> row = by_name_.Find(name);
+  return row ? *row : kNoRow;
+}
+
+void CheckpointTree::GroupChildren() {
+  size_t keys = all_.size() + 1;
+  first_child_.assign(keys + 1, 0);
+  for (uint32_t parent : parent_) ++first_child_[parent + 1];
+  for (size_t key = 0; key < keys; ++key) first_child_[key + 1] += first_child_[key];
+  children_.assign(all_.size(), nullptr);
+  std::vector<uint32_t> next(first_child_.begin(), first_child_.end() - 1);
+  for (uint32_t row = 0; row < all_.size(); ++row) children_[next[parent_[row]]++] = &all_[row];
+  auto newest_first = [](const CheckpointSummary* a, const CheckpointSummary* b) {
+    if (a->link_seq != b->link_seq) return a->link_seq > b->link_seq;
+    return a->name < b->name;
+  };
+  for (size_t key = 0; key < keys; ++key) {
+    if (first_child_[key + 1] - first_child_[key] > 1) {
+      std::sort(children_.begin() + first_child_[key], children_.begin() + first_child_[key + 1],
+                newest_first);
+    }
   }
 }
 
-const CheckpointSummary* CheckpointTree::Find(const std::string& name) const {
-  auto it = by_name_.find(name);
-  return it == by_name_.end() ? nullptr : it->second;
+// A checkpoint no root reaches sits in (or below) a cycle of parents, which only hand-made
+// files can make: the first such checkpoint becomes a root, which breaks its cycle.
+void CheckpointTree::BreakCycles() {
+  std::vector<bool> reached(all_.size(), false);
+  auto reach_from = [&](uint32_t key) {
+    std::vector<uint32_t> stack{key};
+    while (!stack.empty()) {
+      uint32_t at = stack.back();
+      stack.pop_back();
+      for (const CheckpointSummary* kid : ChildrenOfKey(at)) {
+        uint32_t row = static_cast<uint32_t>(kid - all_.data());
+        if (!reached[row]) {
+          reached[row] = true;
+          stack.push_back(row);
+        }
+      }
+    }
+  };
+  reach_from(RootKey());
+  bool changed = false;
+  for (uint32_t row = 0; row < all_.size(); ++row) {
+    if (reached[row]) continue;
+    parent_[row] = RootKey();
+    reached[row] = true;
+    reach_from(row);
+    changed = true;
+  }
+  if (changed) GroupChildren();
 }
 
-const std::vector<const CheckpointSummary*>& CheckpointTree::Children(
-    const std::string& name) const {
-  static const std::vector<const CheckpointSummary*> kNone;
-  auto it = children_.find(name);
-  return it == children_.end() ? kNone : it->second;
+const CheckpointSummary* CheckpointTree::Find(std::string_view name) const {
+  uint32_t row = RowOf(name);
+  return row == kNoRow ? nullptr : &all_[row];
 }
 
-std::string CheckpointTree::ParentOf(const std::string& name) const {
-  const CheckpointSummary* c = Find(name);
-  if (!c || c->parent.empty() || !Find(c->parent)) return "";
-  return c->parent;
+CheckpointTree::Span CheckpointTree::ChildrenOfKey(uint32_t key) const {
+  const CheckpointSummary* const* base = children_.data();
+  return Span(base + first_child_[key], base + first_child_[key + 1]);
 }
 
-std::vector<const CheckpointSummary*> CheckpointTree::Descendants(const std::string& name) const {
+CheckpointTree::Span CheckpointTree::Children(std::string_view name) const {
+  if (name.empty()) return ChildrenOfKey(RootKey());
+  uint32_t row = RowOf(name);
+  if (row == kNoRow) return Span(nullptr, nullptr);
+  return ChildrenOfKey(row);
+}
+
+std::string CheckpointTree::ParentOf(std::string_view name) const {
+  uint32_t row = RowOf(name);
+  if (row == kNoRow || parent_[row] == RootKey()) return "";
+  return all_[parent_[row]].name;
+}
+
+std::vector<const CheckpointSummary*> CheckpointTree::Descendants(std::string_view name) const {
   std::vector<const CheckpointSummary*> out;
   std::vector<const CheckpointSummary*> stack;
-  const auto& first = Children(name);
-  stack.assign(first.rbegin(), first.rend());
+  Span first = Children(name);
+  stack.assign(std::make_reverse_iterator(first.end()), std::make_reverse_iterator(first.begin()));
   while (!stack.empty()) {
     const CheckpointSummary* c = stack.back();
     stack.pop_back();
     out.push_back(c);
-    const auto& kids = Children(c->name);
-    stack.insert(stack.end(), kids.rbegin(), kids.rend());
+    Span kids = ChildrenOfKey(static_cast<uint32_t>(c - all_.data()));
+    stack.insert(stack.end(), std::make_reverse_iterator(kids.end()),
+                 std::make_reverse_iterator(kids.begin()));
   }
   return out;
 }
 
-size_t CheckpointTree::CountDescendants(const std::string& name) const {
+size_t CheckpointTree::CountDescendants(std::string_view name) const {
   size_t count = 0;
-  std::vector<const std::string*> stack{&name};
+  std::vector<Span> stack{Children(name)};
   while (!stack.empty()) {
-    const std::string* n = stack.back();
+    Span kids = stack.back();
     stack.pop_back();
-    for (const CheckpointSummary* kid : Children(*n)) {
-      ++count;
-      stack.push_back(&kid->name);
+    count += kids.size();
+    for (const CheckpointSummary* kid : kids) {
+      stack.push_back(ChildrenOfKey(static_cast<uint32_t>(kid - all_.data())));
     }
   }
   return count;
 }
 
-std::vector<const CheckpointSummary*> CheckpointTree::PathToRoot(const std::string& name) const {
+std::vector<const CheckpointSummary*> CheckpointTree::PathToRoot(std::string_view name) const {
   std::vector<const CheckpointSummary*> path;
-  for (const CheckpointSummary* c = Find(name); c; c = Find(ParentOf(c->name))) {
-    path.push_back(c);
-    if (path.size() > by_name_.size()) break;
+  for (uint32_t row = RowOf(name); row != kNoRow && row != RootKey(); row = parent_[row]) {
+    path.push_back(&all_[row]);
   }
   return path;
 }
 
-bool CheckpointTree::IsAncestor(const std::string& ancestor, const std::string& name) const {
-  for (const CheckpointSummary* c : PathToRoot(ParentOf(name))) {
-    if (c->name == ancestor) return true;
+bool CheckpointTree::IsAncestor(std::string_view ancestor, std::string_view name) const {
+  uint32_t row = RowOf(name);
+  if (row == kNoRow) return false;
+  for (row = parent_[row]; row != RootKey(); row = parent_[row]) {
+    if (all_[row].name == ancestor) return true;
   }
   return false;
 }

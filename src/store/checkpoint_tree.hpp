@@ -2,38 +2,73 @@
 // ordered as libvirt links them: the most recently linked first.
 #pragma once
 
+#include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "store/records.hpp"
+#include "util/name_table.hpp"
 
 namespace virtckpt::store {
 
 class CheckpointTree {
  public:
-  explicit CheckpointTree(const std::vector<CheckpointSummary>& checkpoints);
+  // A run of checkpoints inside the tree (the children of one checkpoint).
+  class Span {
+   public:
+    using const_iterator = const CheckpointSummary* const*;
+    Span(const_iterator begin, const_iterator end) : begin_(begin), end_(end) {}
+    const_iterator begin() const { return begin_; }
+    const_iterator end() const { return end_; }
+    size_t size() const { return static_cast<size_t>(end_ - begin_); }
+    bool empty() const { return begin_ == end_; }
+    const CheckpointSummary* operator[](size_t i) const { return begin_[i]; }
 
-  const CheckpointSummary* Find(const std::string& name) const;
-  // The children of `name`; "" gives the roots (a checkpoint whose parent is missing is a root).
-  const std::vector<const CheckpointSummary*>& Children(const std::string& name) const;
-  const std::vector<const CheckpointSummary*>& Roots() const { return Children(""); }
+   private:
+    const_iterator begin_;
+    const_iterator end_;
+  };
+
+  // Keeps a reference to `checkpoints`, which must outlive the tree unchanged.
+  explicit CheckpointTree(const std::vector<CheckpointSummary>& checkpoints);
+  CheckpointTree(const CheckpointTree&) = delete;  // its name table refers to this object
+  CheckpointTree& operator=(const CheckpointTree&) = delete;
+
+  const CheckpointSummary* Find(std::string_view name) const;
+  // The children of `name`; "" gives the roots. A checkpoint whose parent is missing is a root,
+  // and so is the first checkpoint (in storage order) of a parent cycle that no root reaches.
+  Span Children(std::string_view name) const;
+  Span Roots() const { return Children(""); }
   // Depth-first, parent before children, excluding `name` itself.
-  std::vector<const CheckpointSummary*> Descendants(const std::string& name) const;
-  size_t CountDescendants(const std::string& name) const;
+  std::vector<const CheckpointSummary*> Descendants(std::string_view name) const;
+  size_t CountDescendants(std::string_view name) const;
   // Every checkpoint in depth-first pre-order from the roots.
   std::vector<const CheckpointSummary*> Topological() const { return Descendants(""); }
-  // The parent as the tree sees it: "" for roots and orphans.
-  std::string ParentOf(const std::string& name) const;
+  // The parent as the tree sees it: "" for roots.
+  std::string ParentOf(std::string_view name) const;
   // The checkpoints from `name` up to its root, `name` first.
-  std::vector<const CheckpointSummary*> PathToRoot(const std::string& name) const;
-  bool IsAncestor(const std::string& ancestor, const std::string& name) const;
+  std::vector<const CheckpointSummary*> PathToRoot(std::string_view name) const;
+  bool IsAncestor(std::string_view ancestor, std::string_view name) const;
   uint64_t MaxLinkSeq() const { return max_link_seq_; }
-  size_t size() const { return by_name_.size(); }
+  size_t size() const { return all_.size(); }
 
  private:
-  std::unordered_map<std::string, const CheckpointSummary*> by_name_;
-  std::unordered_map<std::string, std::vector<const CheckpointSummary*>> children_;
+  static constexpr uint32_t kNoRow = UINT32_MAX;
+  uint32_t RowOf(std::string_view name) const;
+  // The row past the last checkpoint: the key under which the roots are grouped.
+  uint32_t RootKey() const { return static_cast<uint32_t>(all_.size()); }
+  Span ChildrenOfKey(uint32_t key) const;
+  void BreakCycles();
+  void GroupChildren();
+
+  const std::vector<CheckpointSummary>& all_;
+  util::NameTable by_name_;
+  std::vector<uint32_t> parent_;  // the parent's row, or RootKey()
+  // The children of row r are children_[first_child_[r] .. first_child_[r + 1]); the roots come
+  // after the last row's.
+  std::vector<uint32_t> first_child_;
+  std::vector<const CheckpointSummary*> children_;
   uint64_t max_link_seq_ = 0;
 };
 

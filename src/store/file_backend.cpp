@@ -21,6 +21,7 @@
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 #include "util/file_util.hpp"
+#include "util/name_table.hpp"
 #include "util/strings.hpp"
 #include "xml/document.hpp"
 
@@ -32,7 +33,7 @@ using util::ErrorCode;
 namespace {
 
 constexpr size_t kMaxCheckpointFile = 16u << 20;
-// A writer rewrites the index once this many entries disagree with their files.
+// A reader rewrites the index once this many entries disagree with their files.
 constexpr size_t kMaxStaleEntries = 32;
 constexpr const char* kSuffix = ".xml";
 
@@ -113,10 +114,10 @@ class FileSession : public DomainSession {
           ParseBitmapOps(util::ReadFile(dir_ + "/bitmap-ops.xml"), dir_ + "/bitmap-ops.xml");
     }
     LoadCheckpoints();
-    if (current_ && !position_.count(*current_)) current_.reset();
+    if (current_ && !RowOf(*current_)) current_.reset();
     // Readers refresh a stale index too: under the shared lock no writer runs, so every
     // reader would write the same content (best effort: a read-only store just stays slow).
-    if (CountStale() > kMaxStaleEntries) {
+    if (access == Access::Read && stale_.size() > kMaxStaleEntries) {
       try {
         WriteIndex();
       } catch (const Error&) {
@@ -132,7 +133,7 @@ class FileSession : public DomainSession {
   const std::vector<BitmapOp>& bitmap_ops() const override { return bitmap_ops_; }
 
   CheckpointRecord ReadCheckpoint(const std::string& name) override {
-    if (!position_.count(name)) {
+    if (!RowOf(name)) {
       throw Error(
           ErrorCode::NotFound,
           "Domain checkpoint not found: no domain checkpoint with matching name '" + name + "'");
@@ -174,9 +175,6 @@ class FileSession : public DomainSession {
     }
     for (const auto& name : change.removals) files.push_back({"checkpoints/" + name + kSuffix, {}});
 
-    bool touched_stale = false;
-    for (const auto& record : change.upserts) touched_stale |= IsStale(record.def.name);
-    for (const auto& name : change.removals) touched_stale |= IsStale(name);
     ApplyWithJournal(dir_, files);
 
     if (change.bitmap_ops.size() || change.clear_bitmap_ops) {
@@ -190,10 +188,14 @@ class FileSession : public DomainSession {
     for (const auto& record : change.upserts) {
       auto stamp = StampAt(dirfd, record.def.name + kSuffix);
       Put(Summarize(record), stamp.value_or(FileStamp{}));
+      stale_.insert(record.def.name);
     }
     close(dirfd);
-    for (const auto& name : change.removals) Drop(name);
-    if (touched_stale || CountStale() > kMaxStaleEntries) WriteIndex();
+    for (const auto& name : change.removals) {
+      Drop(name);
+      stale_.insert(name);
+    }
+    UpdateIndex();
   }
 
  private:
@@ -216,97 +218,142 @@ class FileSession : public DomainSession {
     return fd;
   }
 
+  std::optional<uint32_t> RowOf(const std::string& name) const { return position_.Find(name); }
+
   // Adds or replaces a summary.
   void Put(CheckpointSummary summary, FileStamp stamp) {
-    auto it = position_.find(summary.name);
-    if (it != position_.end()) {
-      summaries_[it->second] = std::move(summary);
-      stamps_[it->second] = stamp;
+    if (auto row = RowOf(summary.name)) {
+      summaries_[*row] = std::move(summary);
+      stamps_[*row] = stamp;
       return;
     }
-    position_.emplace(summary.name, summaries_.size());
     summaries_.push_back(std::move(summary));
     stamps_.push_back(stamp);
+    position_.Insert(static_cast<uint32_t>(summaries_.size() - 1));
   }
 
   void Drop(const std::string& name) {
-    auto it = position_.find(name);
-    if (it == position_.end()) return;
-    size_t at = it->second;
-    position_.erase(it);
-    if (at + 1 != summaries_.size()) {
-      summaries_[at] = std::move(summaries_.back());
-      stamps_[at] = stamps_.back();
-      position_[summaries_[at].name] = at;
+    auto row = RowOf(name);
+    if (!row) return;
+    uint32_t last = static_cast<uint32_t>(summaries_.size() - 1);
+    position_.Erase(name);
+    if (*row != last) {
+      position_.Renumber(summaries_[last].name, *row);
+      summaries_[*row] = std::move(summaries_[last]);
+      stamps_[*row] = stamps_[last];
     }
     summaries_.pop_back();
     stamps_.pop_back();
   }
 
+  // The index's entries are taken as they are for every file whose directory entry still has
+  // the inode they recorded (every write replaces a file by a new one); any other file is read.
   void LoadCheckpoints() {
-    std::vector<IndexEntry> index = ReadIndex(dir_ + "/index").value_or(std::vector<IndexEntry>{});
-    std::unordered_map<std::string, size_t> in_index;
-    in_index.reserve(index.size());
-    for (size_t i = 0; i < index.size(); ++i) {
-      indexed_stamps_.emplace(index[i].summary.name, index[i].stamp);
-      in_index.emplace(index[i].summary.name, i);
+    if (std::optional<IndexContents> index = ReadIndex(dir_ + "/index")) {
+      summaries_ = std::move(index->summaries);
+      stamps_ = std::move(index->stamps);
+      images_ = std::move(index->images);
+      index_lines_ = index->lines;
+      index_appendable_ = index->clean;
     }
-    summaries_.reserve(index.size());
-    stamps_.reserve(index.size());
+    position_.Reset(summaries_.size());
+    for (uint32_t row = 0; row < summaries_.size(); ++row) {
+      if (!RowOf(summaries_[row].name)) position_.Insert(row);
+    }
+    std::vector<bool> present(summaries_.size(), false);
     int dirfd = OpenCheckpointDir();
-    for (const std::string& file : ListDirectory(CheckpointDir())) {
-      if (!EndsWith(file, kSuffix)) continue;
+    DIR* dir = fdopendir(dup(dirfd));
+    while (struct dirent* ent = dir ? readdir(dir) : nullptr) {
+      std::string file = ent->d_name;
+      if (!EndsWith(file, kSuffix) || file == kSuffix) continue;
       std::string name = file.substr(0, file.size() - std::strlen(kSuffix));
-      auto stamp = StampAt(dirfd, file);
-      if (!stamp) continue;
-      auto hit = in_index.find(name);
-      if (hit != in_index.end() && index[hit->second].stamp == *stamp) {
-        Put(std::move(index[hit->second].summary), *stamp);
+      std::optional<uint32_t> row = RowOf(name);
+      if (row && stamps_[*row].inode == static_cast<uint64_t>(ent->d_ino)) {
+        present[*row] = true;
         continue;
       }
-      std::string path = CheckpointDir() + "/" + file;
-      try {
-        CheckpointRecord record =
-            ParseCheckpointFile(util::ReadFileLimited(path, kMaxCheckpointFile), path);
-        if (record.def.name != name) {
-          throw Error(ErrorCode::Corruption, "it names checkpoint '" + record.def.name + "'");
-        }
-        Put(Summarize(record), *stamp);
-      } catch (const Error& e) {
-        unloadable_.insert(name);
-        std::string reason = e.what();
-        std::replace(reason.begin(), reason.end(), '\n', ' ');
-        while (!reason.empty() && reason.back() == ' ') reason.pop_back();
-        warnings_.push_back("checkpoint '" + name + "' of domain '" + domain_.name() +
-                            "' skipped: cannot load " + path + ": " + reason);
+      // Another inode, or a file system whose directory entries do not tell the inode.
+      auto stamp = StampAt(dirfd, file);
+      if (!stamp) continue;
+      if (row && stamps_[*row] == *stamp) {
+        present[*row] = true;
+        continue;
+      }
+      stale_.insert(name);
+      if (std::optional<CheckpointSummary> summary = LoadFile(name, file)) {
+        Put(std::move(*summary), *stamp);
+        present.resize(summaries_.size(), false);
+        present[*RowOf(name)] = true;
       }
     }
+    if (dir) closedir(dir);
     close(dirfd);
+    for (size_t row = present.size(); row-- > 0;) {
+      if (present[row]) continue;
+      stale_.insert(summaries_[row].name);
+      Drop(std::string(summaries_[row].name));
+    }
   }
 
-  bool IsStale(const std::string& name) const {
-    auto indexed = indexed_stamps_.find(name);
-    auto entry = position_.find(name);
-    if (indexed == indexed_stamps_.end()) return entry != position_.end();
-    return entry == position_.end() || stamps_[entry->second] != indexed->second;
+  // The summary of one checkpoint file, or nullopt (and a warning) when it does not load.
+  std::optional<CheckpointSummary> LoadFile(const std::string& name, const std::string& file) {
+    std::string path = CheckpointDir() + "/" + file;
+    try {
+      CheckpointRecord record =
+          ParseCheckpointFile(util::ReadFileLimited(path, kMaxCheckpointFile), path);
+      if (record.def.name != name) {
+        throw Error(ErrorCode::Corruption, "it names checkpoint '" + record.def.name + "'");
+      }
+      return Summarize(record);
+    } catch (const Error& e) {
+      unloadable_.insert(name);
+      std::string reason = e.what();
+      std::replace(reason.begin(), reason.end(), '\n', ' ');
+      while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+      warnings_.push_back("checkpoint '" + name + "' of domain '" + domain_.name() +
+                          "' skipped: cannot load " + path + ": " + reason);
+      return std::nullopt;
+    }
   }
 
-  size_t CountStale() const {
-    size_t stale = 0;
-    for (const auto& [name, at] : position_) stale += IsStale(name) ? 1 : 0;
-    for (const auto& [name, stamp] : indexed_stamps_) stale += position_.count(name) ? 0 : 1;
-    return stale;
+  // After a commit: appends what changed (and what was found stale) to the index, or rewrites
+  // it when appending would leave it torn or too long. The index is derived: a failure here
+  // only leaves it stale, which the next load notices.
+  void UpdateIndex() {
+    try {
+      if (!index_appendable_ || index_lines_ + stale_.size() > 2 * summaries_.size() + 64) {
+        WriteIndex();
+        return;
+      }
+      std::vector<IndexEntry> entries;
+      std::vector<std::string> removals;
+      for (const std::string& name : stale_) {
+        if (auto row = RowOf(name)) {
+          entries.push_back({stamps_[*row], summaries_[*row]});
+        } else {
+          removals.push_back(name);
+        }
+      }
+      std::string lines = FormatIndexLines(entries, removals, &images_);
+      index_appendable_ = false;  // until the lines are all written
+      util::AppendFile(dir_ + "/index", lines);
+      index_appendable_ = true;
+      index_lines_ += stale_.size();
+      stale_.clear();
+    } catch (const Error&) {
+    }
   }
 
   void WriteIndex() {
     std::vector<IndexEntry> entries;
     entries.reserve(summaries_.size());
     for (size_t i = 0; i < summaries_.size(); ++i) entries.push_back({stamps_[i], summaries_[i]});
-    util::WriteFileAtomic(dir_ + "/index", FormatIndex(entries));
-    indexed_stamps_.clear();
-    for (size_t i = 0; i < summaries_.size(); ++i) {
-      indexed_stamps_.emplace(summaries_[i].name, stamps_[i]);
-    }
+    IndexImages images;
+    util::WriteFileAtomic(dir_ + "/index", FormatIndex(entries, &images));
+    images_ = std::move(images);
+    index_lines_ = summaries_.size();
+    index_appendable_ = true;
+    stale_.clear();
   }
 
   std::string dir_;
@@ -318,9 +365,15 @@ class FileSession : public DomainSession {
   // The loaded checkpoints: summaries_[i] was read from a file with stamps_[i].
   std::vector<CheckpointSummary> summaries_;
   std::vector<FileStamp> stamps_;
-  std::unordered_map<std::string, size_t> position_;
-  // What the index file on disk says, to know which entries it lacks.
-  std::unordered_map<std::string, FileStamp> indexed_stamps_;
+  util::NameTable position_{
+      [this](uint32_t row) -> std::string_view { return summaries_[row].name; }};
+  // The index file: the image numbers of its lines, how many lines it has, and whether a line
+  // may be appended to it (it exists and ends cleanly).
+  IndexImages images_;
+  size_t index_lines_ = 0;
+  bool index_appendable_ = false;
+  // Checkpoints whose index line is missing or wrong (files read, gone, or just written).
+  std::set<std::string> stale_;
   // Files that exist but did not load: never overwritten.
   std::set<std::string> unloadable_;
   std::vector<std::string> warnings_;

@@ -1,18 +1,22 @@
 #include "store/index_file.hpp"
 
-#include <cerrno>
+#include <algorithm>
+#include <charconv>
 
 #include "util/error.hpp"
 #include "util/file_util.hpp"
-#include "util/strings.hpp"
+#include "util/name_table.hpp"
 
 namespace virtckpt::store {
 
 namespace {
 
-constexpr const char* kHeader = "virtckpt-index 1";
+// Version 2: images numbered by 'I' lines; 'E' lines for entries, 'R' lines for removals.
+constexpr std::string_view kHeader = "virtckpt-index 2";
+constexpr uint64_t kMaxDisks = 100000;
+constexpr uint64_t kMaxImages = 1u << 20;
 
-void AppendField(std::string* out, const std::string& field) {
+void AppendField(std::string* out, std::string_view field) {
   *out += '\t';
   for (char c : field) {
     switch (c) {
@@ -34,14 +38,16 @@ void AppendField(std::string* out, const std::string& field) {
   }
 }
 
+void AppendNumber(std::string* out, uint64_t n) { AppendField(out, std::to_string(n)); }
+
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
 
-std::optional<std::string> Unescape(const std::string& field) {
-  if (field.find('%') == std::string::npos) return field;
+std::optional<std::string> Unescape(std::string_view field) {
+  if (field.find('%') == std::string_view::npos) return std::string(field);
   std::string out;
   for (size_t i = 0; i < field.size(); ++i) {
     if (field[i] != '%') {
@@ -58,136 +64,295 @@ std::optional<std::string> Unescape(const std::string& field) {
   return out;
 }
 
-// Reads the tab-separated fields of one line, in order.
+template <typename Number>
+std::optional<Number> ParseNumber(std::string_view text) {
+  Number n{};
+  const char* end = text.data() + text.size();
+  if (text.empty() || text[0] == '+') return std::nullopt;
+  auto [ptr, ec] = std::from_chars(text.data(), end, n);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return n;
+}
+
+// The tab-separated fields of one line, in order.
 class FieldReader {
  public:
-  explicit FieldReader(const std::string& line) : line_(line) {}
-  std::optional<std::string> Text() {
+  explicit FieldReader(std::string_view line) : line_(line) {}
+  std::optional<std::string_view> Raw() {
     if (pos_ > line_.size()) return std::nullopt;
     size_t end = line_.find('\t', pos_);
-    if (end == std::string::npos) end = line_.size();
-    std::optional<std::string> field = Unescape(line_.substr(pos_, end - pos_));
+    if (end == std::string_view::npos) end = line_.size();
+    std::string_view field = line_.substr(pos_, end - pos_);
     pos_ = end + 1;
     return field;
   }
-  std::optional<uint64_t> Number() {
-    auto text = Text();
-    if (!text) return std::nullopt;
-    return util::ParseUint64(*text);
+  std::optional<std::string> Text() {
+    auto raw = Raw();
+    if (!raw) return std::nullopt;
+    return Unescape(*raw);
   }
+  template <typename T>
+  std::optional<T> Number() {
+    auto raw = Raw();
+    if (!raw) return std::nullopt;
+    return ParseNumber<T>(*raw);
+  }
+  std::string_view Rest() const { return pos_ > line_.size() ? "" : line_.substr(pos_); }
   bool AtEnd() const { return pos_ > line_.size(); }
 
  private:
-  const std::string& line_;
+  std::string_view line_;
   size_t pos_ = 0;
 };
 
-std::optional<IndexEntry> ParseLine(const std::string& line) {
+std::optional<std::optional<uint64_t>> ParseSize(std::string_view text) {
+  if (text == "-") return std::optional<uint64_t>();
+  auto n = ParseNumber<uint64_t>(text);
+  if (!n) return std::nullopt;
+  return std::optional<uint64_t>(*n);
+}
+
+// Decodes the disks of the entries of one index file; holds the file's text.
+class IndexDisks : public CheckpointSummary::DiskDecoder {
+ public:
+  explicit IndexDisks(std::string text) : text_(std::move(text)) {}
+  const std::string& text() const { return text_; }
+  void SetImages(std::vector<IndexImages::Key> images) { images_ = std::move(images); }
+
+  // Checks every disk of `encoded` (fields: target, type, bitmap, image number) without
+  // decoding it.
+  bool Valid(std::string_view encoded, uint64_t disks, const IndexImages& images) const {
+    if (disks == 0) return encoded.empty();
+    FieldReader r(encoded);
+    for (uint64_t i = 0; i < disks; ++i) {
+      auto target = r.Raw();
+      auto type = r.Raw();
+      auto bitmap = r.Raw();
+      auto image = r.Raw();
+      if (!target || !type || !bitmap || !image) return false;
+      if (!conf::CheckpointTypeFromString(std::string(*type))) return false;
+      auto number = ParseNumber<uint64_t>(*image);
+      if (!number || !images.Find(*number)) return false;
+      if (!Unescape(*target) || !Unescape(*bitmap)) return false;
+    }
+    return r.AtEnd();
+  }
+
+  std::vector<CheckpointSummary::Disk> Decode(std::string_view encoded) const override {
+    std::vector<CheckpointSummary::Disk> disks;
+    FieldReader r(encoded);
+    while (!encoded.empty() && !r.AtEnd()) {
+      CheckpointSummary::Disk d;
+      d.target = r.Text().value_or("");
+      d.type = conf::CheckpointTypeFromString(std::string(r.Raw().value_or("")))
+                   .value_or(conf::CheckpointType::Default);
+      d.bitmap = r.Text().value_or("");
+      uint64_t number = r.Number<uint64_t>().value_or(0);
+      if (number < images_.size()) {
+        std::tie(d.source, d.format, d.virtual_size) = images_[number];
+      }
+      disks.push_back(std::move(d));
+    }
+    return disks;
+  }
+
+ private:
+  std::string text_;
+  std::vector<IndexImages::Key> images_;
+};
+
+bool ParseImageLine(std::string_view line, IndexImages* images) {
   FieldReader r(line);
+  r.Raw();  // the tag
+  auto number = r.Number<uint64_t>();
+  auto source = r.Text();
+  auto format = r.Text();
+  auto size_field = r.Raw();
+  if (!number || !source || !format || !size_field || !r.AtEnd()) return false;
+  auto size = ParseSize(*size_field);
+  if (!size || images->Find(*number) || *number >= kMaxImages) return false;
+  images->Define(*number, {std::move(*source), std::move(*format), *size});
+  return true;
+}
+
+std::optional<IndexEntry> ParseEntryLine(std::string_view line, const IndexImages& images,
+                                         const std::shared_ptr<const IndexDisks>& disks) {
+  FieldReader r(line);
+  r.Raw();  // the tag
   IndexEntry e;
-  auto tag = r.Text();
-  auto size = r.Number();
-  auto mtime = r.Number();
-  auto inode = r.Number();
+  auto size = r.Number<uint64_t>();
+  auto mtime = r.Number<uint64_t>();
+  auto inode = r.Number<uint64_t>();
   auto name = r.Text();
   auto parent = r.Text();
-  auto created = r.Number();
-  auto state = r.Text();
+  auto created = r.Number<int64_t>();
+  auto state = r.Raw();
   auto owner = r.Text();
-  auto link = r.Number();
-  auto has_domain = r.Number();
-  auto ndisks = r.Number();
-  if (!tag || *tag != "E" || !size || !mtime || !inode || !name || !parent || !created || !state ||
-      !owner || !link || !has_domain || !ndisks) {
+  auto link = r.Number<uint64_t>();
+  auto has_domain = r.Number<uint64_t>();
+  auto ndisks = r.Number<uint64_t>();
+  if (!size || !mtime || !inode || !name || name->empty() || !parent || !created || !state ||
+      !owner || !link || !has_domain || *has_domain > 1 || !ndisks || *ndisks > kMaxDisks) {
     return std::nullopt;
   }
-  auto parsed_state = CheckpointStateFromString(*state);
-  if (!parsed_state || *ndisks > 100000) return std::nullopt;
+  auto parsed_state = CheckpointStateFromString(std::string(*state));
+  if (!parsed_state) return std::nullopt;
+  std::string_view encoded = r.Rest();
+  if (!disks->Valid(encoded, *ndisks, images)) return std::nullopt;
   e.stamp = {*size, *mtime, *inode};
-  e.summary.name = *name;
-  e.summary.parent = *parent;
-  e.summary.creation_time = static_cast<int64_t>(*created);
+  e.summary.name = std::move(*name);
+  e.summary.parent = std::move(*parent);
+  e.summary.creation_time = *created;
   e.summary.state = *parsed_state;
-  e.summary.owner = *owner;
+  e.summary.owner = std::move(*owner);
   e.summary.link_seq = *link;
   e.summary.has_domain = *has_domain != 0;
-  for (uint64_t i = 0; i < *ndisks; ++i) {
-    CheckpointSummary::Disk d;
-    auto target = r.Text();
-    auto type = r.Text();
-    auto bitmap = r.Text();
-    auto source = r.Text();
-    auto format = r.Text();
-    auto vsize = r.Text();
-    if (!target || !type || !bitmap || !source || !format || !vsize) return std::nullopt;
-    auto parsed_type = conf::CheckpointTypeFromString(*type);
-    if (!parsed_type) return std::nullopt;
-    d.target = *target;
-    d.type = *parsed_type;
-    d.bitmap = *bitmap;
-    d.source = *source;
-    d.format = *format;
-    if (!vsize->empty()) {
-      d.virtual_size = util::ParseUint64(*vsize);
-      if (!d.virtual_size) return std::nullopt;
-    }
-    e.summary.disks.push_back(std::move(d));
-  }
-  if (!r.AtEnd()) return std::nullopt;
+  if (*ndisks > 0) e.summary.set_encoded_disks(disks, encoded);
   return e;
 }
 
 }  // namespace
 
-std::optional<std::vector<IndexEntry>> ReadIndex(const std::string& path) {
+uint64_t IndexImages::Number(const Key& key, std::string* new_lines) {
+  auto it = numbers_.find(key);
+  if (it != numbers_.end()) return it->second;
+  uint64_t number = by_number_.size();
+  Define(number, key);
+  *new_lines += "I";
+  AppendNumber(new_lines, number);
+  AppendField(new_lines, std::get<0>(key));
+  AppendField(new_lines, std::get<1>(key));
+  AppendField(new_lines, std::get<2>(key) ? std::to_string(*std::get<2>(key)) : "-");
+  *new_lines += '\n';
+  return number;
+}
+
+void IndexImages::Define(uint64_t number, Key key) {
+  auto it = numbers_.emplace(std::move(key), number).first;
+  if (by_number_.size() <= number) by_number_.resize(number + 1, nullptr);
+  by_number_[number] = &it->first;
+}
+
+std::vector<IndexImages::Key> IndexImages::Table() const {
+  std::vector<Key> table;
+  table.reserve(by_number_.size());
+  for (const Key* key : by_number_) table.push_back(key ? *key : Key{});
+  return table;
+}
+
+const IndexImages::Key* IndexImages::Find(uint64_t number) const {
+  return number < by_number_.size() ? by_number_[number] : nullptr;
+}
+
+std::optional<IndexContents> ReadIndex(const std::string& path) {
   std::string text;
   try {
     text = util::ReadFile(path);
   } catch (const util::Error&) {
     return std::nullopt;
   }
-  std::vector<IndexEntry> entries;
-  size_t pos = text.find('\n');
-  if (pos == std::string::npos || text.compare(0, pos, kHeader) != 0) return std::nullopt;
-  ++pos;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) return std::nullopt;  // a torn last line
-    auto entry = ParseLine(text.substr(pos, end - pos));
-    if (!entry) return std::nullopt;
-    entries.push_back(std::move(*entry));
+  auto disks = std::make_shared<IndexDisks>(std::move(text));
+  std::string_view all = disks->text();
+  if (all.substr(0, kHeader.size() + 1) != std::string(kHeader) + "\n") return std::nullopt;
+
+  IndexContents contents;
+  auto& summaries = contents.summaries;
+  auto& stamps = contents.stamps;
+  size_t line_count = static_cast<size_t>(std::count(all.begin(), all.end(), '\n'));
+  summaries.reserve(line_count);
+  stamps.reserve(line_count);
+  util::NameTable position(
+      [&summaries](uint32_t row) -> std::string_view { return summaries[row].name; });
+  position.Reset(line_count);
+  for (size_t pos = kHeader.size() + 1; pos < all.size();) {
+    size_t end = all.find('\n', pos);
+    if (end == std::string_view::npos) {
+      contents.clean = false;  // a torn last line
+      break;
+    }
+    std::string_view line = all.substr(pos, end - pos);
     pos = end + 1;
+    char tag = line.size() >= 2 && line[1] == '\t' ? line[0] : '\0';
+    if (tag == 'I' && ParseImageLine(line, &contents.images)) continue;
+    if (tag == 'E') {
+      std::optional<IndexEntry> entry = ParseEntryLine(line, contents.images, disks);
+      if (entry) {
+        ++contents.lines;
+        if (auto row = position.Find(entry->summary.name)) {
+          summaries[*row] = std::move(entry->summary);
+          stamps[*row] = entry->stamp;
+        } else {
+          summaries.push_back(std::move(entry->summary));
+          stamps.push_back(entry->stamp);
+          position.Insert(static_cast<uint32_t>(summaries.size() - 1));
+        }
+        continue;
+      }
+    }
+    if (tag == 'R') {
+      FieldReader r(line);
+      r.Raw();
+      auto name = r.Text();
+      if (name && !name->empty() && r.AtEnd()) {
+        ++contents.lines;
+        if (auto row = position.Find(*name)) {
+          uint32_t last = static_cast<uint32_t>(summaries.size() - 1);
+          position.Erase(*name);
+          if (*row != last) {
+            position.Renumber(summaries[last].name, *row);
+            summaries[*row] = std::move(summaries[last]);
+            stamps[*row] = stamps[last];
+          }
+          summaries.pop_back();
+          stamps.pop_back();
+        }
+        continue;
+      }
+    }
+    contents.clean = false;  // a malformed line: trust nothing after it
+    break;
   }
-  return entries;
+  disks->SetImages(contents.images.Table());
+  return contents;
 }
 
-std::string FormatIndex(const std::vector<IndexEntry>& entries) {
-  std::string out = std::string(kHeader) + "\n";
+std::string FormatIndexLines(const std::vector<IndexEntry>& entries,
+                             const std::vector<std::string>& removals, IndexImages* images) {
+  std::string out;
   for (const auto& e : entries) {
     const CheckpointSummary& s = e.summary;
-    out += "E";
-    AppendField(&out, std::to_string(e.stamp.size));
-    AppendField(&out, std::to_string(e.stamp.mtime_ns));
-    AppendField(&out, std::to_string(e.stamp.inode));
-    AppendField(&out, s.name);
-    AppendField(&out, s.parent);
-    AppendField(&out, std::to_string(s.creation_time));
-    AppendField(&out, CheckpointStateToString(s.state));
-    AppendField(&out, s.owner);
-    AppendField(&out, std::to_string(s.link_seq));
-    AppendField(&out, s.has_domain ? "1" : "0");
-    AppendField(&out, std::to_string(s.disks.size()));
-    for (const auto& d : s.disks) {
-      AppendField(&out, d.target);
-      AppendField(&out, conf::CheckpointTypeToString(d.type));
-      AppendField(&out, d.bitmap);
-      AppendField(&out, d.source);
-      AppendField(&out, d.format);
-      AppendField(&out, d.virtual_size ? std::to_string(*d.virtual_size) : "");
+    std::string line = "E";
+    AppendNumber(&line, e.stamp.size);
+    AppendNumber(&line, e.stamp.mtime_ns);
+    AppendNumber(&line, e.stamp.inode);
+    AppendField(&line, s.name);
+    AppendField(&line, s.parent);
+    AppendField(&line, std::to_string(s.creation_time));
+    AppendField(&line, CheckpointStateToString(s.state));
+    AppendField(&line, s.owner);
+    AppendNumber(&line, s.link_seq);
+    AppendField(&line, s.has_domain ? "1" : "0");
+    AppendNumber(&line, s.disks().size());
+    for (const auto& d : s.disks()) {
+      AppendField(&line, d.target);
+      AppendField(&line, conf::CheckpointTypeToString(d.type));
+      AppendField(&line, d.bitmap);
+      AppendNumber(&line, images->Number({d.source, d.format, d.virtual_size}, &out));
     }
+    out += line;
+    out += '\n';
+  }
+  for (const auto& name : removals) {
+    out += "R";
+    AppendField(&out, name);
     out += '\n';
   }
   return out;
+}
+
+std::string FormatIndex(const std::vector<IndexEntry>& entries, IndexImages* images) {
+  *images = IndexImages();
+  return std::string(kHeader) + "\n" + FormatIndexLines(entries, {}, images);
 }
 
 }  // namespace virtckpt::store

@@ -1,11 +1,16 @@
-// The derived index of a file store: one line per checkpoint with its summary and the stamp
-// (size, mtime, inode) of the file it was read from. An entry whose stamp no longer matches its
-// file is stale and is re-read from the file; losing the index loses nothing.
+// The derived index of a file store: a line per checkpoint with its summary and the stamp
+// (size, mtime, inode) of the file it was read from. Writers append lines for what each command
+// changed and rewrite the whole file only now and then; a reader takes the last line of each
+// name. The checkpoint files stay the truth: an entry whose file has another inode is re-read
+// from the file, and losing the index loses nothing.
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "store/records.hpp"
@@ -27,8 +32,49 @@ struct IndexEntry {
   CheckpointSummary summary;
 };
 
-// nullopt when the file is missing or not a well-formed index.
-std::optional<std::vector<IndexEntry>> ReadIndex(const std::string& path);
-std::string FormatIndex(const std::vector<IndexEntry>& entries);
+// The disk images (source, format, size) an index file names, each under a number of that
+// file: a disk line refers to its image by number instead of repeating it.
+class IndexImages {
+ public:
+  IndexImages() = default;
+  IndexImages(IndexImages&&) = default;
+  IndexImages& operator=(IndexImages&&) = default;
+  IndexImages(const IndexImages&) = delete;
+  IndexImages& operator=(const IndexImages&) = delete;
+
+  using Key = std::tuple<std::string, std::string, std::optional<uint64_t>>;
+  // The number of `key`; a new one is added to `*new_lines` as the line that defines it.
+  uint64_t Number(const Key& key, std::string* new_lines);
+  void Define(uint64_t number, Key key);
+  const Key* Find(uint64_t number) const;
+  // Every image by number (a number never defined gives an empty key).
+  std::vector<Key> Table() const;
+
+ private:
+  std::map<Key, uint64_t> numbers_;
+  std::vector<const Key*> by_number_;
+};
+
+struct IndexContents {
+  // The entries the file holds: for each name, its last line, unless a removal followed it.
+  std::vector<CheckpointSummary> summaries;
+  std::vector<FileStamp> stamps;  // of summaries[i]'s file
+  // Entry and removal lines read: what a rewrite would shrink to summaries.size().
+  size_t lines = 0;
+  // False when the file ends in a torn or malformed line (what follows it is ignored): a
+  // writer must rewrite the file rather than append to it.
+  bool clean = true;
+  // For appending to this file.
+  IndexImages images;
+};
+
+// nullopt when the file is missing or not an index of this version. The entries' disks are
+// decoded from the file's text when first asked for.
+std::optional<IndexContents> ReadIndex(const std::string& path);
+// A whole index file; `images` receives its numbering, for appending to it later.
+std::string FormatIndex(const std::vector<IndexEntry>& entries, IndexImages* images);
+// The lines to append to a file numbered with `images`: entries, then removals.
+std::string FormatIndexLines(const std::vector<IndexEntry>& entries,
+                             const std::vector<std::string>& removals, IndexImages* images);
 
 }  // namespace virtckpt::store

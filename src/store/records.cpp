@@ -54,9 +54,34 @@ CheckpointSummary Summarize(const CheckpointRecord& record) {
         d.virtual_size = id.virtual_size;
       }
     }
-    s.disks.push_back(std::move(d));
+    s.mutable_disks().push_back(std::move(d));
   }
   return s;
+}
+
+const std::vector<CheckpointSummary::Disk>& CheckpointSummary::disks() const {
+  if (decoder_) {
+    disks_ = decoder_->Decode(encoded_);
+    decoder_.reset();
+  }
+  return disks_;
+}
+
+std::vector<CheckpointSummary::Disk>& CheckpointSummary::mutable_disks() {
+  disks();
+  return disks_;
+}
+
+void CheckpointSummary::set_disks(std::vector<Disk> disks) {
+  decoder_.reset();
+  disks_ = std::move(disks);
+}
+
+void CheckpointSummary::set_encoded_disks(std::shared_ptr<const DiskDecoder> decoder,
+                                          std::string_view encoded) {
+  disks_.clear();
+  decoder_ = std::move(decoder);
+  encoded_ = encoded;
 }
 
 std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain, bool probe_sizes) {

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conf/checkpoint_def.hpp"
@@ -65,8 +67,10 @@ struct CheckpointRecord {
   CheckpointMeta meta;
 };
 
-// One row of the index.
-struct CheckpointSummary {
+// One row of the index. The disks of a row read from the index are decoded the first time they
+// are asked for: most commands never look at them.
+class CheckpointSummary {
+ public:
   struct Disk {
     std::string target;
     conf::CheckpointType type = conf::CheckpointType::Default;
@@ -79,6 +83,13 @@ struct CheckpointSummary {
              format == o.format && virtual_size == o.virtual_size;
     }
   };
+  // Turns the encoded disks of one row back into disks; owns what the encoding refers to.
+  class DiskDecoder {
+   public:
+    virtual ~DiskDecoder() = default;
+    virtual std::vector<Disk> Decode(std::string_view encoded) const = 0;
+  };
+
   std::string name;
   std::string parent;
   int64_t creation_time = 0;
@@ -86,12 +97,23 @@ struct CheckpointSummary {
   std::string owner;
   uint64_t link_seq = 0;
   bool has_domain = false;
-  std::vector<Disk> disks;
+
+  const std::vector<Disk>& disks() const;
+  std::vector<Disk>& mutable_disks();
+  void set_disks(std::vector<Disk> disks);
+  // The disks are `encoded` for `decoder`, which is kept alive as long as this row.
+  void set_encoded_disks(std::shared_ptr<const DiskDecoder> decoder, std::string_view encoded);
+
   bool operator==(const CheckpointSummary& o) const {
     return name == o.name && parent == o.parent && creation_time == o.creation_time &&
            state == o.state && owner == o.owner && link_seq == o.link_seq &&
-           has_domain == o.has_domain && disks == o.disks;
+           has_domain == o.has_domain && disks() == o.disks();
   }
+
+ private:
+  mutable std::vector<Disk> disks_;
+  mutable std::shared_ptr<const DiskDecoder> decoder_;  // set while disks_ is not decoded yet
+  std::string_view encoded_;
 };
 
 CheckpointSummary Summarize(const CheckpointRecord& record);

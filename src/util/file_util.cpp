@@ -120,11 +120,10 @@ void RemoveFileDurable(const std::string& path) {
   FsyncDirectory(DirName(path));
 }
 
-void AppendFileDurable(const std::string& path, const std::string& data) {
-  Fd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+void AppendFile(const std::string& path, const std::string& data) {
+  Fd fd(open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
   if (fd.get() < 0) ThrowIo("Failed to open file", path, errno);
   WriteAll(fd.get(), data, path);
-  if (fsync(fd.get()) < 0) ThrowIo("Failed to sync file", path, errno);
 }
 
 void MakeDirectories(const std::string& path, unsigned mode) {

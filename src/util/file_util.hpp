@@ -19,8 +19,8 @@ void WriteFileAtomic(const std::string& path, const std::string& contents, unsig
 // Removes path and fsyncs its directory; a missing file is not an error.
 void RemoveFileDurable(const std::string& path);
 
-// Appends data to path (created with mode 0600) and fsyncs it.
-void AppendFileDurable(const std::string& path, const std::string& data);
+// Appends data to an existing file, without waiting for it to reach the disk.
+void AppendFile(const std::string& path, const std::string& data);
 
 // Creates a directory (and parents) with the given mode; existing directories are fine.
 void MakeDirectories(const std::string& path, unsigned mode = 0700);

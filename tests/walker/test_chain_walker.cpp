@@ -122,7 +122,7 @@ class Store {
     for (auto& d : disks) {
       if (d.type == CheckpointType::Bitmap && d.bitmap.empty()) d.bitmap = name;
     }
-    c.disks = std::move(disks);
+    c.set_disks(std::move(disks));
     checkpoints_.push_back(std::move(c));
     return *this;
   }
