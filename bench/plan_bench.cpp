@@ -76,8 +76,8 @@ conf::DomainDef MakeDomain(size_t disks) {
   return conf::DomainDef::Parse(xml, "(bench domain)");
 }
 
-std::vector<store::CheckpointSummary> MakeChain(size_t count, size_t disks) {
-  std::vector<store::CheckpointSummary> chain;
+store::CheckpointSummaries MakeChain(size_t count, size_t disks) {
+  store::CheckpointSummaries chain;
   chain.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     store::CheckpointSummary c;
@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
 
   auto start = Clock::now();
   conf::DomainDef domain = MakeDomain(disks);
-  std::vector<store::CheckpointSummary> chain = MakeChain(count, disks);
+  store::CheckpointSummaries chain = MakeChain(count, disks);
   double setup_ms = Ms(Clock::now() - start);
   std::printf("synthetic chain: %zu checkpoints x %zu disks (%zu disk entries), %zu runs each\n",
               count, disks, count * disks, runs);

@@ -302,11 +302,17 @@ def snapshot(domain_dir):
 
 
 def diff_snapshots(before, after):
+    """Files removed, added, rewritten (a new file or a shrunk one) and appended to (same inode,
+    grown), and the bytes written: whole files, but only the growth of an appended one."""
     removed = sorted(set(before) - set(after))
     added = sorted(set(after) - set(before))
-    rewritten = sorted(k for k in set(before) & set(after) if before[k] != after[k])
-    written_bytes = sum(after[k][2] for k in added + rewritten)
-    return removed, added, rewritten, written_bytes
+    changed = [k for k in set(before) & set(after) if before[k] != after[k]]
+    appended = sorted(k for k in changed
+                      if after[k][0] == before[k][0] and after[k][2] > before[k][2])
+    rewritten = sorted(k for k in changed if k not in appended)
+    written_bytes = sum(after[k][2] for k in added + rewritten) + \
+        sum(after[k][2] - before[k][2] for k in appended)
+    return removed, added, rewritten, appended, written_bytes
 
 
 # --- the benchmark ------------------------------------------------------------------------
@@ -526,10 +532,11 @@ class Bench:
                 before = snapshot(self.domain_dir)
                 vc.append(self.vc_once(f"checkpoint-delete {DOMAIN} {name}"))
                 fails += self.failed.get(f"checkpoint-delete {DOMAIN} {name}", 0)
-                removed, added, rewritten, written = diff_snapshots(before,
-                                                                    snapshot(self.domain_dir))
+                removed, added, rewritten, appended, written = diff_snapshots(
+                    before, snapshot(self.domain_dir))
                 files.append({"target": name, "removed": removed, "added": added,
-                              "rewritten": rewritten, "written_bytes": written})
+                              "rewritten": rewritten, "appended": appended,
+                              "written_bytes": written})
                 r = self.vs_batch([f"checkpoint-delete {DOMAIN} {name}"], o.virsh_timeout)
                 if r is not None:
                     vs.append(r)
@@ -544,7 +551,8 @@ class Bench:
             self.log(f"  {label}: virtckpt {fmt_ms(med(vc))}, virsh "
                      f"{fmt_ms(self.res['ops'][key]['virsh']['median_s'])}; files of the first "
                      f"({f0['target']}): removed {f0['removed']}, added {f0['added']}, "
-                     f"rewritten {f0['rewritten']}, {fmt_bytes(f0['written_bytes'])} written")
+                     f"rewritten {f0['rewritten']}, appended to {f0['appended']}, "
+                     f"{fmt_bytes(f0['written_bytes'])} written")
 
     # report ----------------------------------------------------------------------------
     def report(self):
@@ -599,7 +607,13 @@ class Bench:
                 for p in f["rewritten"] + f["added"]:
                     if not p.startswith("checkpoints/"):
                         others[p] = others.get(p, 0) + 1
-            other_text = ", ".join(f"{p} ({n}/{len(files)} runs)" for p, n in sorted(others.items()))
+            appends = {}
+            for f in files:
+                for p in f["appended"]:
+                    appends[p] = appends.get(p, 0) + 1
+            other_text = ", ".join(
+                [f"{p} ({n}/{len(files)} runs)" for p, n in sorted(others.items())] +
+                [f"appended to {p} ({n}/{len(files)} runs)" for p, n in sorted(appends.items())])
             written = statistics.median(f["written_bytes"] for f in files)
             ok = ckpts <= children and "index" not in others
             rows.append(("  files rewritten per delete (max over runs)",

@@ -10,6 +10,7 @@
 #include "conf/domain_def.hpp"
 #include "store/records.hpp"
 #include "store/settings.hpp"
+#include "util/name_table.hpp"
 
 namespace virtckpt::store {
 
@@ -41,7 +42,9 @@ class DomainSession {
   virtual const conf::DomainDef& domain() const = 0;
   virtual const DomainSettings& settings() const = 0;
   // Every checkpoint, in no particular order.
-  virtual const std::vector<CheckpointSummary>& checkpoints() const = 0;
+  virtual const CheckpointSummaries& checkpoints() const = 0;
+  // The rows of checkpoints() by name, when the backend keeps such a table (else nullptr).
+  virtual const util::NameTable* names() const { return nullptr; }
   virtual const std::optional<std::string>& current() const = 0;
   // Problems met while loading (a checkpoint file that does not parse, ...), one line each.
   virtual const std::vector<std::string>& warnings() const = 0;

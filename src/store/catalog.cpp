@@ -17,11 +17,17 @@ namespace {
 
 }  // namespace
 
-Catalog::Catalog(DomainSession& session)
-    : session_(session), tree_(std::make_unique<CheckpointTree>(session.checkpoints())) {}
+Catalog::Catalog(DomainSession& session) : session_(session) {}
+
+const CheckpointTree& Catalog::tree() const {
+  if (!tree_) {
+    tree_ = std::make_unique<CheckpointTree>(session_.checkpoints(), session_.names());
+  }
+  return *tree_;
+}
 
 const CheckpointSummary& Catalog::Get(const std::string& name) const {
-  const CheckpointSummary* c = tree_->Find(name);
+  const CheckpointSummary* c = tree().Find(name);
   if (!c) {
     throw Error(
         ErrorCode::NotFound,
@@ -36,8 +42,8 @@ CheckpointRecord Catalog::Read(const std::string& name) {
 }
 
 void Catalog::Apply(const Change& change) {
+  tree_.reset();
   session_.Commit(change);
-  tree_ = std::make_unique<CheckpointTree>(session_.checkpoints());
 }
 
 std::optional<BackupJob> Catalog::PendingJob() const {
@@ -60,8 +66,8 @@ void Catalog::RefuseWhilePending(const std::string& what) const {
 void Catalog::CheckNotFrozen(const std::optional<BackupJob>& job, const std::string& name) const {
   if (!job) return;
   bool frozen = name == job->checkpoint;
-  if (!job->since.empty() && tree_->IsAncestor(job->since, job->checkpoint)) {
-    for (const CheckpointSummary* c : tree_->PathToRoot(tree_->ParentOf(job->checkpoint))) {
+  if (!job->since.empty() && tree().IsAncestor(job->since, job->checkpoint)) {
+    for (const CheckpointSummary* c : tree().PathToRoot(tree().ParentOf(job->checkpoint))) {
       frozen |= c->name == name;
       if (c->name == job->since) break;
     }
@@ -79,7 +85,7 @@ std::vector<BitmapOp> Catalog::FoldBitmaps(const std::vector<const CheckpointSum
                                            const std::string& heir, bool heir_becomes_active,
                                            const std::string& reason) const {
   std::vector<BitmapOp> ops;
-  const CheckpointSummary* kept = heir.empty() ? nullptr : tree_->Find(heir);
+  const CheckpointSummary* kept = heir.empty() ? nullptr : tree().Find(heir);
   bool delta = session_.settings().model == BitmapModel::Delta;
   auto heir_disk = [&](const std::string& target) -> const CheckpointSummary::Disk* {
     if (!kept) return nullptr;
@@ -120,14 +126,14 @@ std::string Catalog::Create(conf::CheckpointDef def, const std::string& owner, i
 CheckpointRecord Catalog::NewRecord(conf::CheckpointDef def, const std::string& owner,
                                     int64_t now) const {
   conf::PrepareCreate(&def, domain(), now);
-  if (tree_->Find(def.name)) {
+  if (tree().Find(def.name)) {
     throw Error(ErrorCode::AlreadyExists,
                 "operation failed: domain moment " + def.name + " already exists");
   }
   if (current()) def.parent = *current();
   CheckpointRecord record;
   record.meta.owner = owner;
-  record.meta.link_seq = tree_->MaxLinkSeq() + 1;
+  record.meta.link_seq = tree().MaxLinkSeq() + 1;
   record.meta.disks = IdentitiesOf(domain(), true);
   record.def = std::move(def);
   return record;
@@ -143,7 +149,7 @@ std::string Catalog::AddNew(CheckpointRecord record) {
 }
 
 std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::string>& owner) {
-  if (tree_->Find(def.name)) {
+  if (tree().Find(def.name)) {
     CheckNotFrozen(PendingJob(), def.name);
   } else {
     RefuseWhilePending("define a new checkpoint");
@@ -152,10 +158,10 @@ std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::
     if (def.parent == def.name) {
       InvalidArgument("cannot set moment " + def.name + " as its own parent");
     }
-    if (!tree_->Find(def.parent)) {
+    if (!tree().Find(def.parent)) {
       InvalidArgument("parent " + def.parent + " for moment " + def.name + " not found");
     }
-    for (const CheckpointSummary* c : tree_->PathToRoot(def.parent)) {
+    for (const CheckpointSummary* c : tree().PathToRoot(def.parent)) {
       if (c->parent == def.name) {
         InvalidArgument("parent " + c->name + " would create cycle to " + def.name);
       }
@@ -163,10 +169,10 @@ std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::
   }
   conf::PrepareRedefine(&def, domain());
   CheckpointRecord record;
-  const CheckpointSummary* existing = tree_->Find(def.name);
+  const CheckpointSummary* existing = tree().Find(def.name);
   if (existing) record.meta.owner = existing->owner;
   if (owner) record.meta.owner = *owner;
-  record.meta.link_seq = tree_->MaxLinkSeq() + 1;
+  record.meta.link_seq = tree().MaxLinkSeq() + 1;
   record.meta.disks = RedefinedIdentities(def, existing);
   record.def = std::move(def);
   Change change;
@@ -203,26 +209,26 @@ std::vector<DiskIdentity> Catalog::RedefinedIdentities(const conf::CheckpointDef
 
 void Catalog::Delete(const std::string& name, DeleteMode mode, bool metadata_only) {
   const CheckpointSummary& target = Get(name);
-  std::string parent = tree_->ParentOf(name);
+  std::string parent = tree().ParentOf(name);
   std::string reason = "delete " + name;
   Change change;
   std::vector<const CheckpointSummary*> doomed;
   if (mode != DeleteMode::ChildrenOnly) doomed.push_back(&target);
   if (mode != DeleteMode::Single) {
-    std::vector<const CheckpointSummary*> below = tree_->Descendants(name);
+    std::vector<const CheckpointSummary*> below = tree().Descendants(name);
     doomed.insert(doomed.end(), below.begin(), below.end());
   }
   std::optional<BackupJob> job = PendingJob();
   for (const CheckpointSummary* c : doomed) CheckNotFrozen(job, c->name);
   if (!metadata_only) {
-    bool leaf = tree_->Children(name).empty();
+    bool leaf = tree().Children(name).empty();
     std::string heir = mode == DeleteMode::ChildrenOnly ? name : parent;
     bool heir_active = mode != DeleteMode::Single || leaf;
     change.bitmap_ops = FoldBitmaps(doomed, heir, heir_active, reason);
   }
   if (mode == DeleteMode::Single) {
-    const auto& kids = tree_->Children(name);
-    uint64_t seq = tree_->MaxLinkSeq() + kids.size();
+    const auto& kids = tree().Children(name);
+    uint64_t seq = tree().MaxLinkSeq() + kids.size();
     for (const CheckpointSummary* kid : kids) {
       CheckpointRecord record = session_.ReadCheckpoint(kid->name);
       record.def.parent = parent;
@@ -235,7 +241,7 @@ void Catalog::Delete(const std::string& name, DeleteMode mode, bool metadata_onl
     }
     change.removals.push_back(target.name);
   } else {
-    std::vector<const CheckpointSummary*> doomed = tree_->Descendants(name);
+    std::vector<const CheckpointSummary*> doomed = tree().Descendants(name);
     bool current_doomed = false;
     for (const CheckpointSummary* c : doomed) current_doomed |= current() && *current() == c->name;
     if (mode == DeleteMode::WithChildren) {
@@ -294,7 +300,7 @@ void Catalog::AbortBackup() {
                     domain().name() + "'");
   }
   const CheckpointSummary& pending = Get(job->checkpoint);
-  std::string parent = tree_->ParentOf(pending.name);
+  std::string parent = tree().ParentOf(pending.name);
   Change change;
   change.bitmap_ops = FoldBitmaps({&pending}, parent, true, "abort backup " + pending.name);
   if (current() && *current() == pending.name) {

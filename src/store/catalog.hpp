@@ -28,7 +28,8 @@ class Catalog {
 
   DomainSession& session() { return session_; }
   const conf::DomainDef& domain() const { return session_.domain(); }
-  const CheckpointTree& tree() const { return *tree_; }
+  // Built when first asked for after each change.
+  const CheckpointTree& tree() const;
   const std::optional<std::string>& current() const { return session_.current(); }
   const DomainSettings& settings() const { return session_.settings(); }
   const std::vector<BitmapOp>& bitmap_ops() const { return session_.bitmap_ops(); }
@@ -77,7 +78,7 @@ class Catalog {
                                     const std::string& reason) const;
 
   DomainSession& session_;
-  std::unique_ptr<CheckpointTree> tree_;
+  mutable std::unique_ptr<CheckpointTree> tree_;
 };
 
 }  // namespace virtckpt::store

@@ -4,14 +4,17 @@
 
 namespace virtckpt::store {
 
-CheckpointTree::CheckpointTree(const std::vector<CheckpointSummary>& checkpoints)
-    : all_(checkpoints),
-      by_name_([this](uint32_t row) -> std::string_view { return all_[row].name; }) {
-  by_name_.Reset(all_.size());
-  for (uint32_t row = 0; row < all_.size(); ++row) {
-    if (!by_name_.Find(all_[row].name)) by_name_.Insert(row);
-    max_link_seq_ = std::max(max_link_seq_, all_[row].link_seq);
+CheckpointTree::CheckpointTree(const CheckpointSummaries& checkpoints, const util::NameTable* names)
+    : all_(checkpoints), by_name_(names) {
+  if (!by_name_) {
+    own_names_.Rebind([this](uint32_t row) -> std::string_view { return all_[row].name; });
+    own_names_.Reset(all_.size());
+    for (uint32_t row = 0; row < all_.size(); ++row) {
+      if (!own_names_.Find(all_[row].name)) own_names_.Insert(row);
+    }
+    by_name_ = &own_names_;
   }
+  for (const CheckpointSummary& c : all_) max_link_seq_ = std::max(max_link_seq_, c.link_seq);
   parent_.resize(all_.size());
   for (uint32_t row = 0; row < all_.size(); ++row) {
     uint32_t parent = all_[row].parent.empty() ? kNoRow : RowOf(all_[row].parent);
@@ -22,7 +25,7 @@ CheckpointTree::CheckpointTree(const std::vector<CheckpointSummary>& checkpoints
 }
 
 uint32_t CheckpointTree::RowOf(std::string_view name) const {
-  std::optional<uint32_t> row = by_name_.Find(name);
+  std::optional<uint32_t> row = by_name_->Find(name);
   return row ? *row : kNoRow;
 }
 
@@ -32,7 +35,7 @@ void CheckpointTree::GroupChildren() {
   for (uint32_t parent : parent_) ++first_child_[parent + 1];
   for (size_t key = 0; key < keys; ++key) first_child_[key + 1] += first_child_[key];
   children_.assign(all_.size(), nullptr);
-  std::vector<uint32_t> next(first_child_.begin(), first_child_.end() - 1);
+  util::LargeVector<uint32_t> next(first_child_.begin(), first_child_.end() - 1);
   for (uint32_t row = 0; row < all_.size(); ++row) children_[next[parent_[row]]++] = &all_[row];
   auto newest_first = [](const CheckpointSummary* a, const CheckpointSummary* b) {
     if (a->link_seq != b->link_seq) return a->link_seq > b->link_seq;

@@ -30,9 +30,11 @@ class CheckpointTree {
     const_iterator end_;
   };
 
-  // Keeps a reference to `checkpoints`, which must outlive the tree unchanged.
-  explicit CheckpointTree(const std::vector<CheckpointSummary>& checkpoints);
-  CheckpointTree(const CheckpointTree&) = delete;  // its name table refers to this object
+  // Keeps a reference to `checkpoints`, which must outlive the tree unchanged, and to `names`
+  // (their rows by name, if the caller has such a table; else the tree builds its own).
+  explicit CheckpointTree(const CheckpointSummaries& checkpoints,
+                          const util::NameTable* names = nullptr);
+  CheckpointTree(const CheckpointTree&) = delete;  // its own name table refers to this object
   CheckpointTree& operator=(const CheckpointTree&) = delete;
 
   const CheckpointSummary* Find(std::string_view name) const;
@@ -62,13 +64,14 @@ class CheckpointTree {
   void BreakCycles();
   void GroupChildren();
 
-  const std::vector<CheckpointSummary>& all_;
-  util::NameTable by_name_;
-  std::vector<uint32_t> parent_;  // the parent's row, or RootKey()
+  const CheckpointSummaries& all_;
+  util::NameTable own_names_;
+  const util::NameTable* by_name_;
+  util::LargeVector<uint32_t> parent_;  // the parent's row, or RootKey()
   // The children of row r are children_[first_child_[r] .. first_child_[r + 1]); the roots come
   // after the last row's.
-  std::vector<uint32_t> first_child_;
-  std::vector<const CheckpointSummary*> children_;
+  util::LargeVector<uint32_t> first_child_;
+  util::LargeVector<const CheckpointSummary*> children_;
   uint64_t max_link_seq_ = 0;
 };
 

@@ -127,7 +127,8 @@ class FileSession : public DomainSession {
 
   const conf::DomainDef& domain() const override { return domain_; }
   const DomainSettings& settings() const override { return settings_; }
-  const std::vector<CheckpointSummary>& checkpoints() const override { return summaries_; }
+  const CheckpointSummaries& checkpoints() const override { return summaries_; }
+  const util::NameTable* names() const override { return &position_; }
   const std::optional<std::string>& current() const override { return current_; }
   const std::vector<std::string>& warnings() const override { return warnings_; }
   const std::vector<BitmapOp>& bitmap_ops() const override { return bitmap_ops_; }
@@ -255,11 +256,11 @@ class FileSession : public DomainSession {
       images_ = std::move(index->images);
       index_lines_ = index->lines;
       index_appendable_ = index->clean;
+      position_ = std::move(index->names);
+    } else {
+      position_.Reset(0);
     }
-    position_.Reset(summaries_.size());
-    for (uint32_t row = 0; row < summaries_.size(); ++row) {
-      if (!RowOf(summaries_[row].name)) position_.Insert(row);
-    }
+    position_.Rebind([this](uint32_t row) -> std::string_view { return summaries_[row].name; });
     std::vector<bool> present(summaries_.size(), false);
     int dirfd = OpenCheckpointDir();
     DIR* dir = fdopendir(dup(dirfd));
@@ -363,10 +364,9 @@ class FileSession : public DomainSession {
   DomainSettings settings_;
   std::optional<std::string> current_;
   // The loaded checkpoints: summaries_[i] was read from a file with stamps_[i].
-  std::vector<CheckpointSummary> summaries_;
-  std::vector<FileStamp> stamps_;
-  util::NameTable position_{
-      [this](uint32_t row) -> std::string_view { return summaries_[row].name; }};
+  CheckpointSummaries summaries_;
+  util::LargeVector<FileStamp> stamps_;
+  util::NameTable position_;  // the rows of summaries_ by name
   // The index file: the image numbers of its lines, how many lines it has, and whether a line
   // may be appended to it (it exists and ends cleanly).
   IndexImages images_;

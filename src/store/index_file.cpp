@@ -15,6 +15,7 @@ namespace {
 constexpr std::string_view kHeader = "virtckpt-index 2";
 constexpr uint64_t kMaxDisks = 100000;
 constexpr uint64_t kMaxImages = 1u << 20;
+constexpr size_t kMaxIndexFile = size_t{1} << 30;
 
 void AppendField(std::string* out, std::string_view field) {
   *out += '\t';
@@ -115,8 +116,8 @@ std::optional<std::optional<uint64_t>> ParseSize(std::string_view text) {
 // Decodes the disks of the entries of one index file; holds the file's text.
 class IndexDisks : public CheckpointSummary::DiskDecoder {
  public:
-  explicit IndexDisks(std::string text) : text_(std::move(text)) {}
-  const std::string& text() const { return text_; }
+  explicit IndexDisks(util::LargeText text) : text_(std::move(text)) {}
+  std::string_view text() const { return text_; }
   void SetImages(std::vector<IndexImages::Key> images) { images_ = std::move(images); }
 
   // Checks every disk of `encoded` (fields: target, type, bitmap, image number) without
@@ -157,7 +158,7 @@ class IndexDisks : public CheckpointSummary::DiskDecoder {
   }
 
  private:
-  std::string text_;
+  util::LargeText text_;
   std::vector<IndexImages::Key> images_;
 };
 
@@ -245,9 +246,9 @@ const IndexImages::Key* IndexImages::Find(uint64_t number) const {
 }
 
 std::optional<IndexContents> ReadIndex(const std::string& path) {
-  std::string text;
+  util::LargeText text;
   try {
-    text = util::ReadFile(path);
+    text = util::ReadLargeFile(path, kMaxIndexFile);
   } catch (const util::Error&) {
     return std::nullopt;
   }
@@ -261,8 +262,8 @@ std::optional<IndexContents> ReadIndex(const std::string& path) {
   size_t line_count = static_cast<size_t>(std::count(all.begin(), all.end(), '\n'));
   summaries.reserve(line_count);
   stamps.reserve(line_count);
-  util::NameTable position(
-      [&summaries](uint32_t row) -> std::string_view { return summaries[row].name; });
+  util::NameTable& position = contents.names;
+  position.Rebind([&summaries](uint32_t row) -> std::string_view { return summaries[row].name; });
   position.Reset(line_count);
   for (size_t pos = kHeader.size() + 1; pos < all.size();) {
     size_t end = all.find('\n', pos);

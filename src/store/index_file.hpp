@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/records.hpp"
+#include "util/name_table.hpp"
 
 namespace virtckpt::store {
 
@@ -57,8 +58,11 @@ class IndexImages {
 
 struct IndexContents {
   // The entries the file holds: for each name, its last line, unless a removal followed it.
-  std::vector<CheckpointSummary> summaries;
-  std::vector<FileStamp> stamps;  // of summaries[i]'s file
+  CheckpointSummaries summaries;
+  util::LargeVector<FileStamp> stamps;  // of summaries[i]'s file
+  // The rows of summaries by name; it reads the names from `summaries` of the object ReadIndex
+  // returned, so whoever moves them elsewhere must Rebind it.
+  util::NameTable names;
   // Entry and removal lines read: what a rewrite would shrink to summaries.size().
   size_t lines = 0;
   // False when the file ends in a torn or malformed line (what follows it is ignored): a

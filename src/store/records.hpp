@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "conf/checkpoint_def.hpp"
+#include "util/large_alloc.hpp"
 
 namespace virtckpt::store {
 
@@ -115,6 +116,9 @@ class CheckpointSummary {
   mutable std::shared_ptr<const DiskDecoder> decoder_;  // set while disks_ is not decoded yet
   std::string_view encoded_;
 };
+
+// The summaries of one domain: thousands of rows, loaded at once.
+using CheckpointSummaries = std::vector<CheckpointSummary, util::LargeAllocator<CheckpointSummary>>;
 
 CheckpointSummary Summarize(const CheckpointRecord& record);
 

@@ -57,31 +57,43 @@ void WriteAll(int fd, const std::string& data, const std::string& path) {
   }
 }
 
-}  // namespace
-
-std::string ReadFileLimited(const std::string& path, size_t max_bytes) {
+// Reads the file straight into a buffer sized from fstat, grown if the file grows meanwhile.
+template <typename Buffer>
+Buffer ReadInto(const std::string& path, size_t max_bytes) {
   Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) ThrowIo("Failed to open file", path, errno);
-  std::string out;
   struct stat st;
-  if (fstat(fd.get(), &st) == 0 && st.st_size > 0) {
-    out.reserve(std::min(max_bytes, static_cast<size_t>(st.st_size)));
-  }
-  char buf[65536];
+  size_t expected =
+      fstat(fd.get(), &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
+  // One byte more than expected, so that meeting the end needs no second buffer.
+  Buffer out(std::min(max_bytes, expected) + 1, '\0');
+  size_t used = 0;
   for (;;) {
-    ssize_t n = read(fd.get(), buf, sizeof buf);
+    if (used > max_bytes) {
+      throw Error(ErrorCode::Io, "file '" + path + "' is larger than the limit of " +
+                                     std::to_string(max_bytes) + " bytes");
+    }
+    if (used == out.size()) out.resize(std::min(max_bytes + 1, used * 2 + 65536));
+    ssize_t n = read(fd.get(), &out[used], out.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       ThrowIo("Failed to read file", path, errno);
     }
     if (n == 0) break;
-    if (out.size() + static_cast<size_t>(n) > max_bytes) {
-      throw Error(ErrorCode::Io, "file '" + path + "' is larger than the limit of " +
-                                     std::to_string(max_bytes) + " bytes");
-    }
-    out.append(buf, static_cast<size_t>(n));
+    used += static_cast<size_t>(n);
   }
+  out.resize(used);
   return out;
+}
+
+}  // namespace
+
+std::string ReadFileLimited(const std::string& path, size_t max_bytes) {
+  return ReadInto<std::string>(path, max_bytes);
+}
+
+LargeText ReadLargeFile(const std::string& path, size_t max_bytes) {
+  return ReadInto<LargeText>(path, max_bytes);
 }
 
 std::string ReadFile(const std::string& path) {

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "util/large_alloc.hpp"
+
 namespace virtckpt::util {
 
 // Reads a file into memory; throws Error(Io) with "Failed to open file 'PATH': REASON" as virsh
@@ -11,6 +13,8 @@ std::string ReadFile(const std::string& path);
 
 // Reads at most max_bytes; larger files throw Error(Io).
 std::string ReadFileLimited(const std::string& path, size_t max_bytes);
+// The same, into memory meant for a big file (see large_alloc.hpp).
+LargeText ReadLargeFile(const std::string& path, size_t max_bytes);
 
 // Writes contents to path through a temporary file in the same directory: write, fsync, rename,
 // fsync of the directory. Readers see the old or the new file, never a mix.

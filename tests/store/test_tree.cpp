@@ -1,6 +1,8 @@
-// The in-memory structures under every listing: the name table (rows by name) and the checkpoint
-// tree (children in libvirt's order, roots, orphans, parent cycles of hand-made files).
+// The in-memory structures under every listing: the name table (rows by name), the checkpoint
+// tree (children in libvirt's order, roots, orphans, parent cycles of hand-made files) and the
+// large arrays they live in.
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <map>
 #include <random>
 #include <string>
@@ -8,10 +10,12 @@
 
 #include "store/checkpoint_tree.hpp"
 #include "store/records.hpp"
+#include "util/large_alloc.hpp"
 #include "util/name_table.hpp"
 
 namespace {
 
+using virtckpt::store::CheckpointSummaries;
 using virtckpt::store::CheckpointSummary;
 using virtckpt::store::CheckpointTree;
 using virtckpt::util::NameTable;
@@ -27,8 +31,8 @@ std::string Names(CheckpointTree::Span span) {
 }
 
 // Rows "name<parent@link_seq" in storage order.
-std::vector<CheckpointSummary> Rows(const std::vector<std::string>& specs) {
-  std::vector<CheckpointSummary> rows;
+CheckpointSummaries Rows(const std::vector<std::string>& specs) {
+  CheckpointSummaries rows;
   for (const std::string& spec : specs) {
     CheckpointSummary s;
     size_t at = spec.find('@');
@@ -147,4 +151,22 @@ TEST_CASE("a long chain is walked without recursion", "[tree]") {
   REQUIRE(tree.CountDescendants("c0") == 199999);
   REQUIRE(tree.PathToRoot("c199999").size() == 200000);
   REQUIRE(tree.Topological().back()->name == "c199999");
+}
+
+TEST_CASE("large arrays hold what is put in them, on their own huge-page-aligned mapping",
+          "[large-alloc]") {
+  virtckpt::util::LargeVector<uint64_t> big;
+  for (uint64_t i = 0; i < 300000; ++i) big.push_back(i * 7);  // grows through the threshold
+  uint64_t sum = 0;
+  for (uint64_t v : big) sum += v;
+  REQUIRE(sum == 7 * (300000ull * 299999ull / 2));
+#if !defined(__SANITIZE_ADDRESS__)
+  REQUIRE(reinterpret_cast<uintptr_t>(big.data()) % (2u << 20) == 0);
+#endif
+  virtckpt::util::LargeText text(5u << 20, 'x');
+  text += "end";
+  REQUIRE(text.size() == (5u << 20) + 3);
+  REQUIRE(text.compare(text.size() - 4, 4, "xend") == 0);
+  virtckpt::util::LargeVector<uint32_t> small(10, 3);  // from the heap
+  REQUIRE(small[9] == 3);
 }

@@ -28,6 +28,7 @@ using virtckpt::conf::CheckpointType;
 using virtckpt::conf::DomainDef;
 using virtckpt::store::BitmapModel;
 using virtckpt::store::CheckpointState;
+using virtckpt::store::CheckpointSummaries;
 using virtckpt::store::CheckpointSummary;
 using virtckpt::store::CheckpointTree;
 
@@ -126,10 +127,10 @@ class Store {
     checkpoints_.push_back(std::move(c));
     return *this;
   }
-  const std::vector<CheckpointSummary>& checkpoints() const { return checkpoints_; }
+  const CheckpointSummaries& checkpoints() const { return checkpoints_; }
 
  private:
-  std::vector<CheckpointSummary> checkpoints_;
+  CheckpointSummaries checkpoints_;
 };
 
 struct Options {
