@@ -53,7 +53,7 @@ const char* CheckpointTypeToString(CheckpointType type) {
   return "default";
 }
 
-std::optional<CheckpointType> CheckpointTypeFromString(const std::string& text) {
+std::optional<CheckpointType> CheckpointTypeFromString(std::string_view text) {
   for (const auto& [value, name] : kCheckpointTypeNames) {
     if (text == name) return value;
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conf/domain_def.hpp"
@@ -18,7 +19,7 @@ bool IsValidCheckpointName(const std::string& name);
 
 // One name table, used both ways.
 const char* CheckpointTypeToString(CheckpointType type);
-std::optional<CheckpointType> CheckpointTypeFromString(const std::string& text);
+std::optional<CheckpointType> CheckpointTypeFromString(std::string_view text);
 
 struct CheckpointDisk {
   std::string name;

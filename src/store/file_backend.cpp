@@ -64,11 +64,6 @@ std::vector<std::string> ListDirectory(const std::string& path) {
   return names;
 }
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // 32 lower-case hex digits, or nullopt when `text` is no uuid (libvirt accepts any case and
 // dashes anywhere).
 std::optional<std::string> NormalizeUuid(const std::string& text) {
@@ -87,6 +82,9 @@ conf::DomainDef ReadDomainFile(const std::string& path) {
   options.source = path;
   return conf::DomainDef::FromNode(xml::Document::Parse(util::ReadFile(path), options).Root());
 }
+
+// Checkpoint files by name (without the suffix) and inode (0 when the directory does not say).
+using CheckpointFiles = util::LargeVector<std::pair<std::string, uint64_t>>;
 
 class FileSession : public DomainSession {
  public:
@@ -250,6 +248,14 @@ class FileSession : public DomainSession {
   // The index's entries are taken as they are for every file whose directory entry still has
   // the inode they recorded (every write replaces a file by a new one); any other file is read.
   void LoadCheckpoints() {
+    int dirfd = OpenCheckpointDir();
+    CheckpointFiles files;
+    try {
+      files = ListCheckpointFiles(dirfd);
+    } catch (...) {
+      close(dirfd);
+      throw;
+    }
     if (std::optional<IndexContents> index = ReadIndex(dir_ + "/index")) {
       summaries_ = std::move(index->summaries);
       stamps_ = std::move(index->stamps);
@@ -262,18 +268,14 @@ class FileSession : public DomainSession {
     }
     position_.Rebind([this](uint32_t row) -> std::string_view { return summaries_[row].name; });
     std::vector<bool> present(summaries_.size(), false);
-    int dirfd = OpenCheckpointDir();
-    DIR* dir = fdopendir(dup(dirfd));
-    while (struct dirent* ent = dir ? readdir(dir) : nullptr) {
-      std::string file = ent->d_name;
-      if (!EndsWith(file, kSuffix) || file == kSuffix) continue;
-      std::string name = file.substr(0, file.size() - std::strlen(kSuffix));
+    for (const auto& [name, inode] : files) {
       std::optional<uint32_t> row = RowOf(name);
-      if (row && stamps_[*row].inode == static_cast<uint64_t>(ent->d_ino)) {
+      if (row && inode != 0 && stamps_[*row].inode == inode) {
         present[*row] = true;
         continue;
       }
       // Another inode, or a file system whose directory entries do not tell the inode.
+      std::string file = name + kSuffix;
       auto stamp = StampAt(dirfd, file);
       if (!stamp) continue;
       if (row && stamps_[*row] == *stamp) {
@@ -287,13 +289,32 @@ class FileSession : public DomainSession {
         present[*RowOf(name)] = true;
       }
     }
-    if (dir) closedir(dir);
     close(dirfd);
     for (size_t row = present.size(); row-- > 0;) {
       if (present[row]) continue;
       stale_.insert(summaries_[row].name);
       Drop(std::string(summaries_[row].name));
     }
+  }
+
+  // The checkpoint files of the directory: each one's name (without the suffix) and inode.
+  CheckpointFiles ListCheckpointFiles(int dirfd) const {
+    CheckpointFiles files;
+    files.reserve(4096);
+    DIR* dir = fdopendir(dup(dirfd));
+    if (!dir) {
+      throw Error(ErrorCode::Io,
+                  "Failed to read directory '" + CheckpointDir() + "': " + std::strerror(errno));
+    }
+    const size_t suffix = std::strlen(kSuffix);
+    while (struct dirent* ent = readdir(dir)) {
+      std::string_view file = ent->d_name;
+      if (file.size() <= suffix || file.substr(file.size() - suffix) != kSuffix) continue;
+      files.emplace_back(std::string(file.substr(0, file.size() - suffix)),
+                         static_cast<uint64_t>(ent->d_ino));
+    }
+    closedir(dir);
+    return files;
   }
 
   // The summary of one checkpoint file, or nullopt (and a warning) when it does not load.

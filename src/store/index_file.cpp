@@ -47,6 +47,16 @@ int HexValue(char c) {
   return -1;
 }
 
+// Whether every '%' of `field` starts a valid escape.
+bool WellEscaped(std::string_view field) {
+  for (size_t i = field.find('%'); i != std::string_view::npos; i = field.find('%', i + 3)) {
+    if (i + 2 >= field.size() || HexValue(field[i + 1]) < 0 || HexValue(field[i + 2]) < 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::optional<std::string> Unescape(std::string_view field) {
   if (field.find('%') == std::string_view::npos) return std::string(field);
   std::string out;
@@ -81,8 +91,9 @@ class FieldReader {
   explicit FieldReader(std::string_view line) : line_(line) {}
   std::optional<std::string_view> Raw() {
     if (pos_ > line_.size()) return std::nullopt;
-    size_t end = line_.find('\t', pos_);
-    if (end == std::string_view::npos) end = line_.size();
+    // Fields are short: a plain loop beats a library search call per field.
+    size_t end = pos_;
+    while (end < line_.size() && line_[end] != '\t') ++end;
     std::string_view field = line_.substr(pos_, end - pos_);
     pos_ = end + 1;
     return field;
@@ -131,10 +142,10 @@ class IndexDisks : public CheckpointSummary::DiskDecoder {
       auto bitmap = r.Raw();
       auto image = r.Raw();
       if (!target || !type || !bitmap || !image) return false;
-      if (!conf::CheckpointTypeFromString(std::string(*type))) return false;
+      if (!conf::CheckpointTypeFromString(*type)) return false;
       auto number = ParseNumber<uint64_t>(*image);
       if (!number || !images.Find(*number)) return false;
-      if (!Unescape(*target) || !Unescape(*bitmap)) return false;
+      if (!WellEscaped(*target) || !WellEscaped(*bitmap)) return false;
     }
     return r.AtEnd();
   }
@@ -145,7 +156,7 @@ class IndexDisks : public CheckpointSummary::DiskDecoder {
     while (!encoded.empty() && !r.AtEnd()) {
       CheckpointSummary::Disk d;
       d.target = r.Text().value_or("");
-      d.type = conf::CheckpointTypeFromString(std::string(r.Raw().value_or("")))
+      d.type = conf::CheckpointTypeFromString(r.Raw().value_or(""))
                    .value_or(conf::CheckpointType::Default);
       d.bitmap = r.Text().value_or("");
       uint64_t number = r.Number<uint64_t>().value_or(0);
@@ -196,7 +207,7 @@ std::optional<IndexEntry> ParseEntryLine(std::string_view line, const IndexImage
       !owner || !link || !has_domain || *has_domain > 1 || !ndisks || *ndisks > kMaxDisks) {
     return std::nullopt;
   }
-  auto parsed_state = CheckpointStateFromString(std::string(*state));
+  auto parsed_state = CheckpointStateFromString(*state);
   if (!parsed_state) return std::nullopt;
   std::string_view encoded = r.Rest();
   if (!disks->Valid(encoded, *ndisks, images)) return std::nullopt;

@@ -8,7 +8,7 @@ const char* CheckpointStateToString(CheckpointState state) {
   return state == CheckpointState::Pending ? "pending" : "committed";
 }
 
-std::optional<CheckpointState> CheckpointStateFromString(const std::string& text) {
+std::optional<CheckpointState> CheckpointStateFromString(std::string_view text) {
   if (text == "committed") return CheckpointState::Committed;
   if (text == "pending") return CheckpointState::Pending;
   return std::nullopt;

@@ -16,7 +16,7 @@ namespace virtckpt::store {
 
 enum class CheckpointState { Committed, Pending };
 const char* CheckpointStateToString(CheckpointState state);
-std::optional<CheckpointState> CheckpointStateFromString(const std::string& text);
+std::optional<CheckpointState> CheckpointStateFromString(std::string_view text);
 
 // A disk as it was when the checkpoint was taken: what the chain walker compares.
 struct DiskIdentity {
