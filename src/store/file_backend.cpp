@@ -93,7 +93,12 @@ class FileSession : public DomainSession {
     if (util::PathExists(dir_ + "/journal")) {
       // A command was killed half-way: finish it before anyone reads.
       if (access == Access::Read) Lock(util::FileLock::Mode::Exclusive);
-      ReplayJournal(dir_);
+      if (util::PathExists(dir_ + "/journal")) {
+        // The killed command may have replaced files the index still vouches for by inode,
+        // and the replay may get such a freed inode back: the index goes first.
+        util::RemoveFileDurable(dir_ + "/index");
+        ReplayJournal(dir_);
+      }
     }
     if (!util::PathExists(dir_ + "/domain.xml")) {
       NoDomain(dir_.substr(dir_.rfind('/') + 1));
@@ -174,7 +179,23 @@ class FileSession : public DomainSession {
     }
     for (const auto& name : change.removals) files.push_back({"checkpoints/" + name + kSuffix, {}});
 
-    ApplyWithJournal(dir_, files);
+    std::vector<std::string> replaced;
+    for (const auto& record : change.upserts) replaced.push_back(record.def.name);
+    replaced.insert(replaced.end(), change.removals.begin(), change.removals.end());
+    std::optional<uint64_t> index_size = ForgetInIndex(replaced);
+    try {
+      ApplyWithJournal(dir_, files);
+    } catch (const Error&) {
+      // Without a journal left behind, every file is as it was (the undo links renamed back
+      // give the very inodes the index names), and so is the index again.
+      if (index_size && !util::PathExists(dir_ + "/journal")) {
+        try {
+          util::TruncateFile(dir_ + "/index", *index_size);
+        } catch (const Error&) {
+        }
+      }
+      throw;
+    }
 
     if (change.bitmap_ops.size() || change.clear_bitmap_ops) {
       if (change.clear_bitmap_ops) bitmap_ops_.clear();
@@ -262,6 +283,7 @@ class FileSession : public DomainSession {
       images_ = std::move(index->images);
       index_lines_ = index->lines;
       index_appendable_ = index->clean;
+      index_trusted_ = true;
       position_ = std::move(index->names);
     } else {
       position_.Reset(0);
@@ -338,6 +360,35 @@ class FileSession : public DomainSession {
     }
   }
 
+  // Before checkpoint files are replaced or removed, the index stops vouching for them: a
+  // replaced file's inode is freed, and a later file of the same name may get it back while
+  // the index still holds the old entry (a command killed between its writes and its index
+  // lines, then replayed or followed by another). Where the index was already wrong about a
+  // name, the 'R' line must reach the disk before the file changes; otherwise the old entry's
+  // inode is still in use, and no new file can get it. Returns the index's size before the
+  // lines, if they were appended. A failure to append fails the command, which then has
+  // changed nothing.
+  std::optional<uint64_t> ForgetInIndex(const std::vector<std::string>& names) {
+    std::vector<std::string> vouched;  // the names the index may hold
+    for (const std::string& name : names) {
+      if (RowOf(name) || stale_.count(name)) vouched.push_back(name);
+    }
+    if (!index_trusted_ || vouched.empty()) return std::nullopt;
+    if (!index_appendable_) {
+      // A torn index: without an index every file is read.
+      util::RemoveFileDurable(dir_ + "/index");
+      index_trusted_ = false;
+      return std::nullopt;
+    }
+    bool sync = std::any_of(vouched.begin(), vouched.end(),
+                            [this](const std::string& name) { return stale_.count(name) > 0; });
+    uint64_t size =
+        util::AppendFile(dir_ + "/index", FormatIndexLines({}, vouched, &images_), sync);
+    index_lines_ += vouched.size();
+    forgotten_.insert(vouched.begin(), vouched.end());
+    return size;
+  }
+
   // After a commit: appends what changed (and what was found stale) to the index, or rewrites
   // it when appending would leave it torn or too long. The index is derived: a failure here
   // only leaves it stale, which the next load notices.
@@ -352,7 +403,7 @@ class FileSession : public DomainSession {
       for (const std::string& name : stale_) {
         if (auto row = RowOf(name)) {
           entries.push_back({stamps_[*row], summaries_[*row]});
-        } else {
+        } else if (!forgotten_.count(name)) {
           removals.push_back(name);
         }
       }
@@ -360,8 +411,9 @@ class FileSession : public DomainSession {
       index_appendable_ = false;  // until the lines are all written
       util::AppendFile(dir_ + "/index", lines);
       index_appendable_ = true;
-      index_lines_ += stale_.size();
+      index_lines_ += entries.size() + removals.size();
       stale_.clear();
+      forgotten_.clear();
     } catch (const Error&) {
     }
   }
@@ -375,7 +427,9 @@ class FileSession : public DomainSession {
     images_ = std::move(images);
     index_lines_ = summaries_.size();
     index_appendable_ = true;
+    index_trusted_ = true;
     stale_.clear();
+    forgotten_.clear();
   }
 
   std::string dir_;
@@ -388,13 +442,16 @@ class FileSession : public DomainSession {
   CheckpointSummaries summaries_;
   util::LargeVector<FileStamp> stamps_;
   util::NameTable position_;  // the rows of summaries_ by name
-  // The index file: the image numbers of its lines, how many lines it has, and whether a line
-  // may be appended to it (it exists and ends cleanly).
+  // The index file: the image numbers of its lines, how many lines it has, whether a line
+  // may be appended to it (it exists and ends cleanly), and whether its entries are trusted.
   IndexImages images_;
   size_t index_lines_ = 0;
   bool index_appendable_ = false;
+  bool index_trusted_ = false;
   // Checkpoints whose index line is missing or wrong (files read, gone, or just written).
   std::set<std::string> stale_;
+  // Checkpoints whose entries this session removed from the index before changing their files.
+  std::set<std::string> forgotten_;
   // Files that exist but did not load: never overwritten.
   std::set<std::string> unloadable_;
   std::vector<std::string> warnings_;

@@ -132,10 +132,25 @@ void RemoveFileDurable(const std::string& path) {
   FsyncDirectory(DirName(path));
 }
 
-void AppendFile(const std::string& path, const std::string& data) {
+uint64_t AppendFile(const std::string& path, const std::string& data, bool sync) {
   Fd fd(open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
   if (fd.get() < 0) ThrowIo("Failed to open file", path, errno);
-  WriteAll(fd.get(), data, path);
+  off_t size = lseek(fd.get(), 0, SEEK_END);
+  if (size < 0) ThrowIo("Failed to seek in file", path, errno);
+  try {
+    WriteAll(fd.get(), data, path);
+  } catch (const Error&) {
+    (void)!ftruncate(fd.get(), size);
+    throw;
+  }
+  if (sync && fdatasync(fd.get()) < 0) ThrowIo("Failed to sync file", path, errno);
+  return static_cast<uint64_t>(size);
+}
+
+void TruncateFile(const std::string& path, uint64_t size) {
+  if (truncate(path.c_str(), static_cast<off_t>(size)) < 0) {
+    ThrowIo("Failed to truncate file", path, errno);
+  }
 }
 
 void MakeDirectories(const std::string& path, unsigned mode) {

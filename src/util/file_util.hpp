@@ -23,8 +23,12 @@ void WriteFileAtomic(const std::string& path, const std::string& contents, unsig
 // Removes path and fsyncs its directory; a missing file is not an error.
 void RemoveFileDurable(const std::string& path);
 
-// Appends data to an existing file, without waiting for it to reach the disk.
-void AppendFile(const std::string& path, const std::string& data);
+// Appends data to an existing file, all or nothing: a failed write is cut off again. With sync,
+// waits until the data has reached the disk. Returns the size the file had before.
+uint64_t AppendFile(const std::string& path, const std::string& data, bool sync = false);
+
+// Cuts a file back to size bytes.
+void TruncateFile(const std::string& path, uint64_t size);
 
 // Creates a directory (and parents) with the given mode; existing directories are fine.
 void MakeDirectories(const std::string& path, unsigned mode = 0700);

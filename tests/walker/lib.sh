@@ -82,6 +82,13 @@ run_virtckpt() {
     "$VIRTCKPT" "$@"
 }
 
+# A process killed under libfaketime leaves its /dev/shm segment behind, and a later process
+# that gets the same pid then fails to start ("shm_open failed: File exists").
+forget_faketime_of() {  # forget_faketime_of PID...
+  local pid
+  for pid in "$@"; do rm -f "/dev/shm/faketime_shm_$pid" "/dev/shm/sem.faketime_sem_$pid"; done
+}
+
 # Appends stderr and the exit status of the last command to the transcript.
 record_tail() {
   if [ -s "$T/run/err" ]; then

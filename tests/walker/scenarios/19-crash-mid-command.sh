@@ -57,10 +57,12 @@ check() {
       setup "$T/s-crash" "$model" "$@"
       # In a subshell that outlives strace, so that bash does not report the killed job.
       # shellcheck disable=SC2086
-      (VIRTCKPT_ROOT=$T/s-crash strace -f -qq -o /dev/null -e trace=$syscall \
+      (VIRTCKPT_ROOT=$T/s-crash strace -f -qq -o "$T/run/killed" -e trace=$syscall \
         -e inject=$syscall:signal=SIGKILL:when=$k \
         env LD_PRELOAD="$FAKETIME_LIB" FAKETIME="2024-01-01 00:00:00" \
         ASAN_OPTIONS=verify_asan_link_order=0 "$VIRTCKPT" -q $command >/dev/null 2>&1; :) 2>/dev/null
+      # shellcheck disable=SC2046
+      forget_faketime_of $(awk '{ print $1 }' "$T/run/killed" | sort -u)
       snapshot "$T/s-crash" >"$T/run/crash"
       if ! cmp -s "$T/run/crash" "$T/run/before" && ! cmp -s "$T/run/crash" "$T/run/after"; then
         half=1
