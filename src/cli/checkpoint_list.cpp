@@ -149,9 +149,12 @@ void RunCheckpointList(Context& ctx, const Arguments& args) {
     Table table(parent ? std::vector<std::string>{"Name", "Creation Time", "Parent"}
                        : std::vector<std::string>{"Name", "Creation Time"});
     for (const CheckpointSummary* c : list) {
-      std::vector<std::string> row{c->name, util::FormatLocalTime(c->creation_time)};
-      if (parent) row.push_back(c->parent);
-      table.AddRow(std::move(row));
+      std::string time = util::FormatLocalTime(c->creation_time);
+      if (parent) {
+        table.AddRow({c->name, time, c->parent});
+      } else {
+        table.AddRow({c->name, time});
+      }
     }
     ctx.out << table.Format(ctx.quiet);
   }

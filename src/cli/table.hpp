@@ -2,21 +2,29 @@
 // spaces (the last column unpadded), a dashed divider under the header.
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace virtckpt::cli {
 
 class Table {
  public:
-  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
-  void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  explicit Table(std::vector<std::string> header);
+  // One cell per column of the header (missing cells are empty); the cells are copied.
+  void AddRow(std::initializer_list<std::string_view> cells);
   // With `quiet` the header and divider are left out (and do not count for the widths).
   std::string Format(bool quiet) const;
 
  private:
+  void AppendRow(size_t first_cell, const std::vector<size_t>& widths, std::string* out) const;
+
   std::vector<std::string> header_;
-  std::vector<std::vector<std::string>> rows_;
+  // The rows' cells one after the other (thousands of rows make no small allocation each).
+  std::string text_;
+  std::vector<size_t> ends_;    // where each cell ends in text_
+  std::vector<size_t> widths_;  // the widest cell of each column in the rows
 };
 
 }  // namespace virtckpt::cli
