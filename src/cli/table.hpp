@@ -18,7 +18,7 @@ class Table {
   std::string Format(bool quiet) const;
 
  private:
-  void AppendRow(size_t first_cell, const std::vector<size_t>& widths, std::string* out) const;
+  std::string_view Cell(size_t index) const;  // the index-th cell of all rows
 
   std::vector<std::string> header_;
   // The rows' cells one after the other (thousands of rows make no small allocation each).

@@ -408,7 +408,9 @@ index_entries() {  # index_entries DIR: "NAME INODE" of each entry the index hol
   local index=$1/$DOM/index
   [ -f "$index" ] || return 0
   # A last line without its newline is torn and ignored, as the reader does.
-  if [ "$(tail -c 1 "$index" | od -An -tx1 | tr -d ' ')" = 0a ]; then cat "$index"; else sed '$d' "$index"; fi |
+  local complete=cat
+  [ "$(tail -c 1 "$index" | od -An -tx1 | tr -d ' ')" = 0a ] || complete="sed \$d"
+  $complete "$index" |
     awk -F'\t' 'NR > 1 && $1 == "E" { ino[$5] = $4 } NR > 1 && $1 == "R" { delete ino[$2] }
                  END { for (n in ino) print n, ino[n] }' | sort
 }
