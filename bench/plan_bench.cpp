@@ -86,7 +86,8 @@ store::CheckpointSummaries MakeChain(size_t count, size_t disks) {
     c.creation_time = 1704067200 + static_cast<int64_t>(i) * 3600;
     c.link_seq = i + 1;
     c.has_domain = true;
-    c.mutable_disks().reserve(disks);
+    std::vector<store::CheckpointSummary::Disk> entries;
+    entries.reserve(disks);
     for (size_t d = 0; d < disks; ++d) {
       store::CheckpointSummary::Disk disk;
       disk.target = Target(d);
@@ -95,8 +96,9 @@ store::CheckpointSummaries MakeChain(size_t count, size_t disks) {
       disk.source = Source(d);
       disk.format = "qcow2";
       disk.virtual_size = kDiskSize;
-      c.mutable_disks().push_back(std::move(disk));
+      entries.push_back(std::move(disk));
     }
+    c.set_disks(std::move(entries));
     chain.push_back(std::move(c));
   }
   return chain;
@@ -184,11 +186,14 @@ int main(int argc, char** argv) {
   for (store::BitmapModel model : {store::BitmapModel::Cumulative, store::BitmapModel::Delta}) {
     store::DomainSettings settings;
     settings.model = model;
-    backup::WalkInput input{
-        domain,  tree,
-        current, settings,
-        root,    [](const conf::DomainDisk&) -> std::optional<uint64_t> {
-                              return kDiskSize; }};
+    backup::WalkInput input{domain,
+                            tree,
+                            current,
+                            settings,
+                            root,
+                            [](const conf::DomainDisk&) -> std::optional<qcow2::ImageFacts> {
+                              return qcow2::ImageFacts{"qcow2", kDiskSize};
+                            }};
     // Check the answer once: every disk incremental, with 1 or `count` bitmaps.
     backup::BackupPlan plan = backup::PlanBackup(input);
     size_t want = model == store::BitmapModel::Delta ? count : 1;
@@ -215,7 +220,7 @@ int main(int argc, char** argv) {
     Stats both = Measure(runs, [&] {
       store::CheckpointTree t(chain);
       backup::WalkInput fresh{input.domain,   t,           input.current,
-                              input.settings, input.since, input.current_size};
+                              input.settings, input.since, input.read_image};
       backup::BackupPlan p = backup::PlanBackup(fresh);
       if (p.disks.size() != disks) std::abort();
     });

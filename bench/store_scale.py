@@ -8,7 +8,9 @@ One domain with 4 qcow2 disks gets a linear chain of --chain checkpoints
   chain, grown in segments; at each growth point: checkpoint-list (table), --tree
   bushy tree (redefine, parent first)
   reads: checkpoint-list (table), --tree, --topological, --name; checkpoint-info
-  deletes: middle chain checkpoints (1 child each), inner bushy nodes (4 children each)
+  deletes: middle chain checkpoints (1 child each), inner bushy nodes (4 children each), and
+  middle checkpoints of a second domain's chain of 100 (a delete at 10,000 checkpoints should
+  cost at most twice as much as one at 100)
 
 virtckpt runs every read and delete as a whole cold process (page cache warm); its creation
 batches are fed on stdin to one process per segment. virsh's test driver keeps its state in
@@ -30,28 +32,31 @@ import threading
 import time
 
 DOMAIN = "bench"
+SMALL_DOMAIN = "small"
+SMALL_CHAIN = 100
 DISKS = ("vda", "vdb", "vdc", "vdd")
 FANOUT = 4
 BASE_TIME = 1704067200
 
 TARGET_LIST_MS = 100.0
 TARGET_DELETE_MS = 20.0
+TARGET_DELETE_RATIO = 2.0
 TARGET_RSS_KB = 64 * 1024
 
 
 # --- documents ---------------------------------------------------------------------------
 
-def domain_xml():
+def domain_xml(name=DOMAIN, uuid="0b5c7a3e-1d2f-4c6b-9a8e-3f4d5e6a7b8c"):
     """The domain in canonical `virsh dumpxml --inactive` form."""
     disks = "".join(
         "    <disk type='file' device='disk'>\n"
         "      <driver name='qemu' type='qcow2'/>\n"
-        f"      <source file='/var/lib/libvirt/images/{DOMAIN}-{d}.qcow2'/>\n"
+        f"      <source file='/var/lib/libvirt/images/{name}-{d}.qcow2'/>\n"
         f"      <target dev='{d}' bus='virtio'/>\n"
         "    </disk>\n" for d in DISKS)
     return ("<domain type='test'>\n"
-            f"  <name>{DOMAIN}</name>\n"
-            "  <uuid>0b5c7a3e-1d2f-4c6b-9a8e-3f4d5e6a7b8c</uuid>\n"
+            f"  <name>{name}</name>\n"
+            f"  <uuid>{uuid}</uuid>\n"
             "  <memory unit='KiB'>2097152</memory>\n"
             "  <currentMemory unit='KiB'>2097152</currentMemory>\n"
             "  <vcpu placement='static'>2</vcpu>\n"
@@ -377,6 +382,8 @@ class Bench:
         dom = domain_xml()
         with open(os.path.join(self.work, "domain.xml"), "w") as f:
             f.write(dom)
+        with open(os.path.join(self.work, "small.xml"), "w") as f:
+            f.write(domain_xml(SMALL_DOMAIN, "0b5c7a3e-1d2f-4c6b-9a8e-3f4d5e6a7b8d"))
         with open(os.path.join(self.work, "node.xml"), "w") as f:
             f.write("<node>\n" + indent(dom, 2) + "</node>\n")
         bushy_dir = os.path.join(self.work, "bushy")
@@ -443,9 +450,12 @@ class Bench:
         o = self.o
         self.write_inputs()
         self.log(f"workdir {self.work}; chain {o.chain}, bushy {o.bushy}, reps {o.reps}")
-        r = self.vc.run(["define", os.path.join(self.work, "domain.xml")])
-        if r.rc != 0:
-            sys.exit(f"store_scale: virtckpt define failed: {r.stderr.strip()}")
+        for xml in ("domain.xml", "small.xml"):
+            r = self.vc.run(["define", os.path.join(self.work, xml)])
+            if r.rc != 0:
+                sys.exit(f"store_scale: virtckpt define failed: {r.stderr.strip()}")
+        self.vc_batch([f"checkpoint-create-as {SMALL_DOMAIN} s{i}"
+                       for i in range(1, SMALL_CHAIN + 1)], f"chain of {SMALL_CHAIN}")
         if not o.no_virsh:
             uri = "test://" + os.path.join(self.work, "node.xml")
             self.virsh = VirshSession(uri, self.work, self.env, o.virsh_timeout)
@@ -517,6 +527,12 @@ class Bench:
 
     def delete_phase(self):
         o = self.o
+        small = [f"s{SMALL_CHAIN // 2 + i}" for i in range(o.reps)]
+        self.res["ops"]["delete_small"] = {"virtckpt": {"samples_s": [
+            self.vc_once(f"checkpoint-delete {SMALL_DOMAIN} {name}")[0] for name in small]}}
+        small_ms = statistics.median(self.res["ops"]["delete_small"]["virtckpt"]["samples_s"])
+        self.log(f"  checkpoint-delete (chain middle of {SMALL_CHAIN}): virtckpt "
+                 f"{fmt_ms(small_ms)}")
         mid = o.chain // 2
         chain_targets = [f"c{mid + i}" for i in range(o.reps)]
         # inner nodes whose FANOUT children all exist
@@ -621,6 +637,13 @@ class Bench:
                          "in memory", f"O(children={children})" + (
                              "  [met]" if ok else "  [MISSED]")))
             rows.append(("  bytes written per delete (median)", fmt_bytes(written), "-", "-"))
+            if key == "delete_chain":
+                small_s = statistics.median(ops["delete_small"]["virtckpt"]["samples_s"])
+                ratio = vcm / small_s
+                rows.append((f"  the same in a chain of {SMALL_CHAIN} (ratio {o.chain} / "
+                             f"{SMALL_CHAIN})", f"{fmt_ms(small_s)} (x{ratio:.2f})", "-",
+                             f"<= x{TARGET_DELETE_RATIO:.0f}" +
+                             ("  [met]" if ratio <= TARGET_DELETE_RATIO else "  [MISSED]")))
         for key in ("list", "tree", "topological", "name"):
             e = ops[key]
             kb = e["virtckpt"].get("peak_rss_kb")

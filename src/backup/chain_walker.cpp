@@ -1,31 +1,55 @@
 #include "backup/chain_walker.hpp"
 
 #include <algorithm>
+#include <map>
+#include <string_view>
+
+#include "store/bitmap_namers.hpp"
+#include "util/error.hpp"
 
 namespace virtckpt::backup {
 
 namespace {
 
 using store::CheckpointSummary;
+using Path = std::vector<const CheckpointSummary*>;
 
 // Collects reasons with the sentence of each, and sorts them into canonical order.
 class Verdict {
  public:
-  void Add(Reason reason, const std::string& message) {
-    if (messages_.count(reason)) return;
-    messages_.emplace(reason, message);
-  }
+  // A reason found twice keeps the sentence of its first finding.
+  void Add(Reason reason, const std::string& message) { messages_.emplace(reason, message); }
   bool empty() const { return messages_.empty(); }
   void Into(DiskPlan* disk) const {
-    for (const auto& [reason, message] : messages_) disk->reasons.push_back(reason);
-    disk->message = messages_.begin()->second;
+    for (const auto& [reason, message] : messages_) {
+      disk->reasons.push_back(reason);
+      disk->messages.push_back(message);
+    }
   }
 
  private:
   std::map<Reason, std::string> messages_;
 };
 
+// Why no disk can be incremental, when that does not depend on the disk.
+struct PlanWide {
+  Reason reason;
+  std::string message;
+};
+
+// A bitmap that the backup would read: the checkpoint that names it, and its entry there.
+struct UsedBitmap {
+  const CheckpointSummary* checkpoint;
+  const CheckpointSummary::Disk* disk;
+};
+
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+[[noreturn]] void NoSuchCheckpoint(const std::string& name) {
+  throw util::Error(
+      util::ErrorCode::NotFound,
+      "Domain checkpoint not found: no domain checkpoint with matching name " + Quote(name));
+}
 
 // As libvirt's default <domainbackup>: drives without a medium and readonly disks are left out.
 bool NothingToBackUp(const conf::DomainDisk& disk) { return disk.IsEmpty() || disk.readonly; }
@@ -54,19 +78,12 @@ std::string WhyNotCapable(const conf::DomainDisk& disk) {
   return "disk " + disk.target_dev + " is " + format + ", not qcow2: it cannot hold a bitmap";
 }
 
-// Every disk gets the same verdict.
-BackupPlan Uniform(BackupPlan plan, const conf::DomainDef& domain, Reason reason,
-                   const std::string& message) {
-  for (const auto& disk : domain.disks()) {
-    DiskPlan d = PlanFor(disk);
-    d.mode = NothingToBackUp(disk) ? DiskMode::None : DiskMode::Full;
-    Verdict verdict;
-    verdict.Add(reason, message);
-    if (!IsBitmapCapable(disk)) verdict.Add(Reason::NotBitmapCapable, WhyNotCapable(disk));
-    verdict.Into(&d);
-    plan.disks.push_back(std::move(d));
-  }
-  return plan;
+std::string WhyFormatMismatch(const conf::DomainDisk& disk) {
+  std::string declared =
+      disk.driver_type.empty() ? "no driver type (raw)" : "driver type " + disk.driver_type;
+  std::string found =
+      qcow2::DeclaredFormat(disk) == "qcow2" ? "is not a qcow2 image" : "is a qcow2 image";
+  return "disk " + disk.target_dev + " has " + declared + ", but its image " + found;
 }
 
 // A checkpoint's entry for a disk: usually at the disk's position in the domain (checkpoint
@@ -79,6 +96,136 @@ const CheckpointSummary::Disk* FindDisk(const CheckpointSummary& checkpoint,
     if (d.target == target) return &d;
   }
   return nullptr;
+}
+
+// The checkpoints from X to the current one, X first; empty when X is not on that path.
+Path PathFrom(const WalkInput& in, const CheckpointSummary* base) {
+  Path path;
+  if (!in.current) return path;
+  for (const CheckpointSummary* c : in.tree.PathToRoot(*in.current)) {
+    path.push_back(c);
+    if (c == base) break;
+  }
+  if (path.empty() || path.back() != base) return {};
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+// Sets `path` when the walk can go ahead; else says why every disk is full.
+std::optional<PlanWide> PlanWideReason(const WalkInput& in, Path* path) {
+  if (!in.since) {
+    return PlanWide{Reason::NoCheckpoint, "no checkpoint to start from: a full backup is needed"};
+  }
+  const std::string& since = *in.since;
+  const CheckpointSummary* base = in.tree.Find(since);
+  if (!base) NoSuchCheckpoint(since);
+  if (base->state == store::CheckpointState::Pending) {
+    return PlanWide{Reason::PendingCheckpoint,
+                    "checkpoint " + Quote(since) + " belongs to a backup job that has not ended"};
+  }
+  *path = PathFrom(in, base);
+  if (path->empty()) {
+    return PlanWide{Reason::NotAncestor,
+                    "checkpoint " + Quote(since) + " is not on the path from a root to the " +
+                        (in.current ? "current checkpoint " + Quote(*in.current)
+                                    : std::string("current checkpoint (there is none)"))};
+  }
+  return std::nullopt;
+}
+
+// One disk along the path: its reasons, and the bitmaps an incremental backup would read,
+// oldest first (X's alone in the cumulative model).
+void WalkPath(const conf::DomainDisk& disk, const DiskPlan& now, const Path& path,
+              std::optional<uint64_t> size_now, bool delta, Verdict* verdict,
+              std::vector<UsedBitmap>* used) {
+  const std::string& target = disk.target_dev;
+  const std::string& since = path.front()->name;
+  bool at_base = false;
+  if (delta) used->reserve(path.size());
+  for (size_t i = 0; i < path.size(); ++i) {
+    const std::string& name = path[i]->name;
+    const CheckpointSummary::Disk* found = FindDisk(*path[i], target, disk.position);
+    if (!found) {
+      if (i == 0) {
+        verdict->Add(Reason::DiskAddedAfter, "disk " + target + " did not exist at checkpoint " +
+                                                 Quote(name) + ": it was added later");
+      } else if (at_base) {
+        verdict->Add(Reason::DiskRemovedBetween, "disk " + target + " was absent at checkpoint " +
+                                                     Quote(name) + ", after " + Quote(since));
+      }
+      continue;
+    }
+    if (i == 0) at_base = true;
+    const CheckpointSummary::Disk& then = *found;
+    if (then.type != conf::CheckpointType::Bitmap) {
+      verdict->Add(Reason::CheckpointNo,
+                   "checkpoint " + Quote(name) + " records checkpoint='no' for disk " + target);
+    }
+    bool other_source = !then.source.empty() && then.source != now.source;
+    bool other_format = !then.format.empty() && then.format != now.format;
+    if (other_source || other_format) {
+      verdict->Add(Reason::IdentityChanged, "disk " + target + " was " +
+                                                Describe(then.source, then.format) +
+                                                " at checkpoint " + Quote(name) + " and is now " +
+                                                Describe(now.source, now.format));
+    }
+    if (then.virtual_size && size_now && *then.virtual_size != *size_now) {
+      verdict->Add(Reason::Resized, "disk " + target + " was " +
+                                        std::to_string(*then.virtual_size) +
+                                        " bytes at checkpoint " + Quote(name) + " and is now " +
+                                        std::to_string(*size_now) + " bytes");
+    }
+    if ((delta || i == 0) && !then.bitmap.empty()) used->push_back({path[i], found});
+  }
+}
+
+// A bitmap that another checkpoint also names may hold more, or less, than "changed since X".
+void CheckShared(const conf::DomainDisk& disk, const std::vector<UsedBitmap>& used,
+                 const store::BitmapNamers& namers, Verdict* verdict) {
+  if (namers.empty()) return;
+  for (const UsedBitmap& u : used) {
+    const CheckpointSummary* other = nullptr;
+    namers.Any(*u.disk, [&](const CheckpointSummary* c) {
+      if (c != u.checkpoint) other = c;
+      return other != nullptr;
+    });
+    if (other) {
+      verdict->Add(Reason::BitmapShared, "bitmap " + Quote(u.disk->bitmap) + " of disk " +
+                                             disk.target_dev + " is named by checkpoint " +
+                                             Quote(u.checkpoint->name) +
+                                             " and also by checkpoint " + Quote(other->name));
+      return;
+    }
+  }
+}
+
+void CheckImageFormat(const conf::DomainDisk& disk, const std::optional<qcow2::ImageFacts>& image,
+                      Verdict* verdict) {
+  if (image && qcow2::CanCheckFormat(disk) && !qcow2::IsDeclaredFormat(*image, disk)) {
+    verdict->Add(Reason::ImageFormatMismatch, WhyFormatMismatch(disk));
+  }
+}
+
+void Decide(const conf::DomainDisk& disk, const Verdict& verdict,
+            const std::vector<UsedBitmap>& used, DiskPlan* d) {
+  if (NothingToBackUp(disk)) {
+    d->mode = DiskMode::None;
+  } else if (verdict.empty()) {
+    d->mode = DiskMode::Incremental;
+    d->bitmaps.reserve(used.size());
+    for (const UsedBitmap& u : used) d->bitmaps.push_back(u.disk->bitmap);
+  } else {
+    d->mode = DiskMode::Full;
+  }
+  verdict.Into(d);
+}
+
+// The decision stands on the metadata alone (the plan may be made where the images are not).
+void NoteUnreadableImage(const conf::DomainDisk& disk, DiskPlan* d) {
+  d->notes.push_back(Note::ImageUnavailable);
+  d->note_messages.push_back("the image of disk " + disk.target_dev +
+                             " could not be read on this host, so its size and bitmaps were "
+                             "not checked");
 }
 
 }  // namespace
@@ -105,92 +252,34 @@ BackupPlan PlanBackup(const WalkInput& in) {
   plan.since = in.since;
   plan.current = in.current;
   plan.model = in.settings.model;
-  if (!in.since) {
-    return Uniform(std::move(plan), in.domain, Reason::NoCheckpoint,
-                   "no checkpoint to start from: a full backup is needed");
+  Path path;
+  std::optional<PlanWide> plan_wide = PlanWideReason(in, &path);
+  std::optional<store::BitmapNamers> namers;
+  if (!plan_wide) {
+    for (const CheckpointSummary* c : path) plan.path.push_back(c->name);
+    namers.emplace(in.tree);
   }
-  const std::string& since = *in.since;
-  const CheckpointSummary* base = in.tree.Find(since);
-  if (!base) {
-    return Uniform(std::move(plan), in.domain, Reason::UnknownCheckpoint,
-                   "checkpoint " + Quote(since) + " does not exist");
-  }
-  if (base->state == store::CheckpointState::Pending) {
-    return Uniform(std::move(plan), in.domain, Reason::PendingCheckpoint,
-                   "checkpoint " + Quote(since) + " belongs to a backup job that has not ended");
-  }
-  std::vector<const CheckpointSummary*> path;
-  if (in.current) {
-    for (const CheckpointSummary* c : in.tree.PathToRoot(*in.current)) {
-      path.push_back(c);
-      if (c == base) break;
-    }
-  }
-  if (path.empty() || path.back() != base) {
-    return Uniform(std::move(plan), in.domain, Reason::NotAncestor,
-                   "checkpoint " + Quote(since) + " is not on the path from a root to the " +
-                       (in.current ? "current checkpoint " + Quote(*in.current)
-                                   : std::string("current checkpoint (there is none)")));
-  }
-  std::reverse(path.begin(), path.end());
-  for (const CheckpointSummary* c : path) plan.path.push_back(c->name);
-
   bool delta = in.settings.model == store::BitmapModel::Delta;
+  std::vector<UsedBitmap> used;  // one disk's at a time
   for (const auto& disk : in.domain.disks()) {
     DiskPlan d = PlanFor(disk);
-    Verdict verdict;
+    std::optional<qcow2::ImageFacts> image;
+    if (in.read_image && !disk.IsEmpty()) image = in.read_image(disk);
     std::optional<uint64_t> size_now;
-    if (in.current_size) size_now = in.current_size(disk);
-    const std::string& target = disk.target_dev;
-    bool at_base = false;
-    if (delta) d.bitmaps.reserve(path.size());
-    for (size_t i = 0; i < path.size(); ++i) {
-      const std::string& name = path[i]->name;
-      const CheckpointSummary::Disk* found = FindDisk(*path[i], target, disk.position);
-      if (!found) {
-        if (i == 0) {
-          verdict.Add(Reason::DiskAddedAfter, "disk " + target + " did not exist at checkpoint " +
-                                                  Quote(name) + ": it was added later");
-        } else if (at_base) {
-          verdict.Add(Reason::DiskRemovedBetween, "disk " + target + " was absent at checkpoint " +
-                                                      Quote(name) + ", after " + Quote(since));
-        }
-        continue;
-      }
-      if (i == 0) at_base = true;
-      const CheckpointSummary::Disk& then = *found;
-      if (then.type != conf::CheckpointType::Bitmap) {
-        verdict.Add(Reason::CheckpointNo,
-                    "checkpoint " + Quote(name) + " records checkpoint='no' for disk " + target);
-      }
-      bool other_source = !then.source.empty() && then.source != d.source;
-      bool other_format = !then.format.empty() && then.format != d.format;
-      if (other_source || other_format) {
-        verdict.Add(Reason::IdentityChanged, "disk " + target + " was " +
-                                                 Describe(then.source, then.format) +
-                                                 " at checkpoint " + Quote(name) + " and is now " +
-                                                 Describe(d.source, d.format));
-      }
-      uint64_t size_then = then.virtual_size.value_or(0);
-      uint64_t size_current = size_now.value_or(0);
-      if (then.virtual_size && size_now && size_then != size_current) {
-        verdict.Add(Reason::Resized, "disk " + target + " was " + std::to_string(size_then) +
-                                         " bytes at checkpoint " + Quote(name) + " and is now " +
-                                         std::to_string(size_current) + " bytes");
-      }
-      if ((delta || i == 0) && !then.bitmap.empty()) d.bitmaps.push_back(then.bitmap);
-    }
-    if (!IsBitmapCapable(disk)) verdict.Add(Reason::NotBitmapCapable, WhyNotCapable(disk));
-    if (NothingToBackUp(disk)) {
-      d.mode = DiskMode::None;
-      d.bitmaps.clear();
-      verdict.Into(&d);
-    } else if (verdict.empty()) {
-      d.mode = DiskMode::Incremental;
+    if (image && qcow2::IsDeclaredFormat(*image, disk)) size_now = image->virtual_size;
+    Verdict verdict;
+    used.clear();
+    if (plan_wide) {
+      verdict.Add(plan_wide->reason, plan_wide->message);
     } else {
-      d.mode = DiskMode::Full;
-      d.bitmaps.clear();
-      verdict.Into(&d);
+      WalkPath(disk, d, path, size_now, delta, &verdict, &used);
+      CheckShared(disk, used, *namers, &verdict);
+    }
+    CheckImageFormat(disk, image, &verdict);
+    if (!IsBitmapCapable(disk)) verdict.Add(Reason::NotBitmapCapable, WhyNotCapable(disk));
+    Decide(disk, verdict, used, &d);
+    if (in.read_image && !image && d.mode != DiskMode::None && IsBitmapCapable(disk)) {
+      NoteUnreadableImage(disk, &d);
     }
     plan.disks.push_back(std::move(d));
   }

@@ -25,11 +25,12 @@ struct DiskPlan {
   DiskMode mode = DiskMode::Full;
   // Incremental: the bitmaps whose union is "changed since X", oldest first.
   std::vector<std::string> bitmaps;
-  // Full: every reason, in canonical order; `message` explains the first.
+  // Full (and none): every reason, in canonical order, and the sentence of each.
   std::vector<Reason> reasons;
-  std::string message;
-  // Facts that do not change the decision (e.g. "image_in_use").
-  std::vector<std::string> notes;
+  std::vector<std::string> messages;
+  // Facts that do not change the decision, and the sentence of each.
+  std::vector<Note> notes;
+  std::vector<std::string> note_messages;
 };
 
 struct BackupPlan {

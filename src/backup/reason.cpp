@@ -7,17 +7,18 @@ namespace virtckpt::backup {
 
 namespace {
 
-constexpr std::array<std::pair<Reason, const char*>, 15> kReasonNames = {{
+constexpr std::array<std::pair<Reason, const char*>, 16> kReasonNames = {{
     {Reason::NoCheckpoint, "no_checkpoint"},
-    {Reason::UnknownCheckpoint, "unknown_checkpoint"},
     {Reason::NotAncestor, "not_ancestor"},
     {Reason::DiskAddedAfter, "disk_added_after"},
     {Reason::DiskRemovedBetween, "disk_removed_between"},
     {Reason::CheckpointNo, "checkpoint_no"},
     {Reason::IdentityChanged, "identity_changed"},
     {Reason::Resized, "resized"},
+    {Reason::ImageFormatMismatch, "image_format_mismatch"},
     {Reason::NotBitmapCapable, "not_bitmap_capable"},
     {Reason::PendingCheckpoint, "pending_checkpoint"},
+    {Reason::BitmapShared, "bitmap_shared"},
     {Reason::BitmapMissing, "bitmap_missing"},
     {Reason::BitmapInUse, "bitmap_in_use"},
     {Reason::BitmapDisabled, "bitmap_disabled"},
@@ -25,20 +26,38 @@ constexpr std::array<std::pair<Reason, const char*>, 15> kReasonNames = {{
     {Reason::BitmapsInvalid, "bitmaps_invalid"},
 }};
 
-}  // namespace
+constexpr std::array<std::pair<Note, const char*>, 1> kNoteNames = {{
+    {Note::ImageUnavailable, "image_unavailable"},
+}};
 
-const char* ReasonToString(Reason reason) {
-  for (const auto& [value, name] : kReasonNames) {
-    if (value == reason) return name;
+template <typename Table, typename Value>
+const char* NameOf(const Table& table, Value value) {
+  for (const auto& [v, name] : table) {
+    if (v == value) return name;
   }
-  return "no_checkpoint";
+  return table[0].second;
 }
 
-std::optional<Reason> ReasonFromString(const std::string& text) {
-  for (const auto& [value, name] : kReasonNames) {
+template <typename Value, typename Table>
+std::optional<Value> ValueOf(const Table& table, const std::string& text) {
+  for (const auto& [value, name] : table) {
     if (text == name) return value;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+const char* ReasonToString(Reason reason) { return NameOf(kReasonNames, reason); }
+
+std::optional<Reason> ReasonFromString(const std::string& text) {
+  return ValueOf<Reason>(kReasonNames, text);
+}
+
+const char* NoteToString(Note note) { return NameOf(kNoteNames, note); }
+
+std::optional<Note> NoteFromString(const std::string& text) {
+  return ValueOf<Note>(kNoteNames, text);
 }
 
 }  // namespace virtckpt::backup

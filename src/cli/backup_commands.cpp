@@ -33,18 +33,8 @@ void ExclusiveOutputs(const Arguments& args) {
 }
 
 backup::BackupPlan Plan(const store::Catalog& catalog, const std::optional<std::string>& since) {
-  backup::WalkInput input{catalog.domain(),
-                          catalog.tree(),
-                          catalog.current(),
-                          catalog.settings(),
-                          since,
-                          [](const conf::DomainDisk& disk) -> std::optional<uint64_t> {
-                            if (disk.type != "file" || disk.source.file.empty())
-                              return std::nullopt;
-                            auto facts = qcow2::ProbeImage(disk.source.file);
-                            if (!facts) return std::nullopt;
-                            return facts->virtual_size;
-                          }};
+  backup::WalkInput input{catalog.domain(),   catalog.tree(), catalog.current(),
+                          catalog.settings(), since,          qcow2::ProbeDiskImage};
   backup::BackupPlan plan = backup::PlanBackup(input);
   size_t ops = catalog.bitmap_ops().size();
   if (ops > 0) {
@@ -90,8 +80,14 @@ void RunBackupPlan(Context& ctx, const Arguments& args) {
 void RunBackupBegin(Context& ctx, const Arguments& args) {
   ExclusiveOutputs(args);
   std::optional<std::string> since = args.GetNonEmpty("since");
-  if (auto backup_xml = args.GetNonEmpty("backupxml"); backup_xml && !since) {
-    since = IncrementalOf(*backup_xml);
+  if (auto backup_xml = args.GetNonEmpty("backupxml")) {
+    std::optional<std::string> incremental = IncrementalOf(*backup_xml);
+    if (since && incremental && *since != *incremental) {
+      throw CommandError({"invalid argument: --since names checkpoint '" + *since +
+                          "' but the <incremental> of " + *backup_xml + " names '" + *incremental +
+                          "'"});
+    }
+    if (!since) since = incremental;
   }
   std::optional<std::string> name = args.GetNonEmpty("checkpoint");
   std::optional<std::string> file = args.GetNonEmpty("checkpointxml");
@@ -105,6 +101,10 @@ void RunBackupBegin(Context& ctx, const Arguments& args) {
     if (!conf::IsValidCheckpointName(*name)) {
       throw CommandError({"invalid argument: checkpoint name '" + *name +
                           "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*"});
+    }
+    if (!def.name.empty() && def.name != *name) {
+      throw CommandError({"invalid argument: --checkpoint names checkpoint '" + *name + "' but " +
+                          *file + " names '" + def.name + "'"});
     }
     def.name = *name;
   }

@@ -170,18 +170,32 @@ void RunDefine(Context& ctx, const Arguments& args) {
   PrintExtra(ctx, "Domain '" + def.name() + "' defined from " + file + "\n");
 }
 
+namespace {
+
+// One line of what a pending bitmap operation would have done.
+std::string DescribeBitmapOp(const store::BitmapOp& op) {
+  std::string what = std::string(store::BitmapOpKindToString(op.kind)) + " bitmap '" + op.bitmap +
+                     "'" + (op.into.empty() ? "" : " into '" + op.into + "'") + " of disk " +
+                     op.disk;
+  if (!op.image.empty()) what += " (" + op.image + ")";
+  return op.reason.empty() ? what : what + ", recorded by " + op.reason;
+}
+
+}  // namespace
+
 void RunUndefine(Context& ctx, const Arguments& args) {
   std::string name = ResolveDomain(ctx, args);
-  {
-    OpenDomain open = Open(ctx, args, store::Access::Read);
-    size_t count = open.catalog->tree().size();
-    if (count > 0 && !args.Flag("checkpoints-metadata")) {
-      throw CommandError({"Failed to undefine domain '" + name + "'",
-                          "Requested operation is not valid: cannot delete inactive domain with " +
-                              std::to_string(count) + " checkpoints"});
-    }
+  std::vector<store::BitmapOp> dropped;
+  try {
+    dropped = ctx.backend.Undefine(name, args.Flag("checkpoints-metadata"));
+  } catch (const util::Error& e) {
+    if (e.code() != util::ErrorCode::OperationInvalid) throw;
+    throw CommandError({"Failed to undefine domain '" + name + "'", e.what()});
   }
-  ctx.backend.Undefine(name);
+  for (const store::BitmapOp& op : dropped) {
+    ctx.out.flush();
+    ctx.err << "warning: pending bitmap operation dropped: " << DescribeBitmapOp(op) << "\n";
+  }
   PrintExtra(ctx, "Domain '" + name + "' has been undefined\n");
 }
 

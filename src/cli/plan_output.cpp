@@ -24,8 +24,14 @@ std::string FormatPlanText(const backup::BackupPlan& plan, bool quiet) {
     for (backup::Reason r : disk.reasons) codes.push_back(backup::ReasonToString(r));
     table.AddRow({disk.target, backup::DiskModeToString(disk.mode), incremental ? *plan.since : "-",
                   disk.bitmaps.empty() ? "-" : Join(disk.bitmaps, ","), Join(codes, ",")});
-    if (!disk.message.empty()) sentences += disk.target + ": " + disk.message + "\n";
-    for (const auto& note : disk.notes) sentences += disk.target + ": note: " + note + "\n";
+    for (size_t i = 0; i < disk.reasons.size(); ++i) {
+      sentences += disk.target + ": " + backup::ReasonToString(disk.reasons[i]) + ": " +
+                   disk.messages[i] + "\n";
+    }
+    for (size_t i = 0; i < disk.notes.size(); ++i) {
+      sentences += disk.target + ": note: " + backup::NoteToString(disk.notes[i]) + ": " +
+                   disk.note_messages[i] + "\n";
+    }
   }
   std::string out = table.Format(quiet);
   if (!sentences.empty()) out += "\n" + sentences;
@@ -58,9 +64,16 @@ std::string FormatPlanJson(const backup::BackupPlan& plan,
     json.Key("reasons").BeginArray();
     for (backup::Reason r : disk.reasons) json.String(backup::ReasonToString(r));
     json.EndArray();
-    json.Key("message").StringOrNull(disk.message);
+    // Kept from the first version of this document: the sentence of the first reason.
+    json.Key("message").StringOrNull(disk.messages.empty() ? "" : disk.messages.front());
+    json.Key("messages").BeginArray();
+    for (const auto& message : disk.messages) json.String(message);
+    json.EndArray();
     json.Key("notes").BeginArray();
-    for (const auto& note : disk.notes) json.String(note);
+    for (backup::Note note : disk.notes) json.String(backup::NoteToString(note));
+    json.EndArray();
+    json.Key("noteMessages").BeginArray();
+    for (const auto& message : disk.note_messages) json.String(message);
     json.EndArray();
     json.EndObject();
   }

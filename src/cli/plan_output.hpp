@@ -1,4 +1,5 @@
-// A backup plan as text (a table and one sentence per full disk) or as JSON.
+// A backup plan as text (a table, then one sentence per reason and per note of each disk) or
+// as JSON.
 #pragma once
 
 #include <optional>

@@ -19,24 +19,61 @@ uint64_t BigEndian64(const unsigned char* p) {
   return v;
 }
 
+// A block device's size is not in its inode.
+std::optional<uint64_t> RawSize(int fd, const struct stat& st) {
+  if (S_ISREG(st.st_mode)) return static_cast<uint64_t>(st.st_size);
+  off_t end = lseek(fd, 0, SEEK_END);
+  if (end < 0) return std::nullopt;
+  return static_cast<uint64_t>(end);
+}
+
+std::optional<ImageFacts> ProbeOpen(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) return std::nullopt;
+  unsigned char header[kSizeOffset + 8];
+  ssize_t n = pread(fd, header, sizeof header, 0);
+  if (n < 0) return std::nullopt;
+  if (n == static_cast<ssize_t>(sizeof header) && std::equal(kMagic, kMagic + 4, header)) {
+    return ImageFacts{"qcow2", BigEndian64(header + kSizeOffset)};
+  }
+  std::optional<uint64_t> size = RawSize(fd, st);
+  if (!size) return std::nullopt;
+  return ImageFacts{"raw", *size};
+}
+
+const std::string* LocalPath(const conf::DomainDisk& disk) {
+  if (disk.type == "file" && !disk.source.file.empty()) return &disk.source.file;
+  if (disk.type == "block" && !disk.source.dev.empty()) return &disk.source.dev;
+  return nullptr;
+}
+
 }  // namespace
 
 std::optional<ImageFacts> ProbeImage(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  struct stat st;
-  unsigned char header[kSizeOffset + 8];
-  std::optional<ImageFacts> facts;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    ssize_t n = pread(fd, header, sizeof header, 0);
-    if (n == static_cast<ssize_t>(sizeof header) && std::equal(kMagic, kMagic + 4, header)) {
-      facts = ImageFacts{"qcow2", BigEndian64(header + kSizeOffset)};
-    } else {
-      facts = ImageFacts{"raw", static_cast<uint64_t>(st.st_size)};
-    }
-  }
+  std::optional<ImageFacts> facts = ProbeOpen(fd);
   close(fd);
   return facts;
+}
+
+std::optional<ImageFacts> ProbeDiskImage(const conf::DomainDisk& disk) {
+  const std::string* path = LocalPath(disk);
+  if (!path) return std::nullopt;
+  return ProbeImage(*path);
+}
+
+std::string DeclaredFormat(const conf::DomainDisk& disk) {
+  return disk.driver_type.empty() ? "raw" : disk.driver_type;
+}
+
+bool CanCheckFormat(const conf::DomainDisk& disk) {
+  std::string declared = DeclaredFormat(disk);
+  return declared == "qcow2" || declared == "raw";
+}
+
+bool IsDeclaredFormat(const ImageFacts& facts, const conf::DomainDisk& disk) {
+  return CanCheckFormat(disk) && facts.format == DeclaredFormat(disk);
 }
 
 }  // namespace virtckpt::qcow2

@@ -69,8 +69,10 @@ class Backend {
   // Returns true if the domain was new.
   virtual bool Define(const conf::DomainDef& def,
                       const std::optional<DomainSettings>& settings) = 0;
-  // Removes the domain and all its checkpoint metadata.
-  virtual void Undefine(const std::string& name) = 0;
+  // Removes the domain and everything the store keeps of it; refused with Error
+  // (OperationInvalid) while it has checkpoints, unless with_checkpoints. Returns the bitmap
+  // operations that were still pending, dropped with it.
+  virtual std::vector<BitmapOp> Undefine(const std::string& name, bool with_checkpoints) = 0;
 };
 
 // A directory path (the file store) or, later, a postgresql:// URI.

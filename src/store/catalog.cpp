@@ -1,7 +1,12 @@
 #include "store/catalog.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string_view>
+#include <tuple>
+#include <unordered_set>
 
+#include "store/bitmap_namers.hpp"
 #include "util/error.hpp"
 
 namespace virtckpt::store {
@@ -14,6 +19,24 @@ namespace {
 [[noreturn]] void InvalidArgument(const std::string& what) {
   throw Error(ErrorCode::InvalidArgument, "invalid argument: " + what);
 }
+
+// Whether a checkpoint outside `doomed` still names `disk`'s bitmap for the same target and image.
+bool StillNamed(const BitmapNamers& namers,
+                const std::unordered_set<const CheckpointSummary*>& doomed,
+                const CheckpointSummary::Disk& disk) {
+  return namers.Any(disk, [&](const CheckpointSummary* c) { return doomed.count(c) == 0; });
+}
+
+// Two checkpoints that name the same bitmap imply the same operation twice: it is done once.
+class UniqueOps {
+ public:
+  bool Insert(const BitmapOp& op) {
+    return seen_.emplace(op.kind, op.disk, op.image, op.bitmap, op.into).second;
+  }
+
+ private:
+  std::set<std::tuple<BitmapOp::Kind, std::string, std::string, std::string, std::string>> seen_;
+};
 
 }  // namespace
 
@@ -94,21 +117,29 @@ std::vector<BitmapOp> Catalog::FoldBitmaps(const std::vector<const CheckpointSum
     }
     return nullptr;
   };
+  BitmapNamers namers(tree());
+  std::unordered_set<const CheckpointSummary*> doomed_set(doomed.begin(), doomed.end());
+  UniqueOps unique;
+  auto add = [&](BitmapOp op) {
+    if (unique.Insert(op)) ops.push_back(std::move(op));
+  };
   std::vector<std::string> enabled;
   for (const CheckpointSummary* c : doomed) {
     for (const auto& d : c->disks()) {
-      if (d.type != conf::CheckpointType::Bitmap || d.bitmap.empty()) continue;
+      if (!NamesBitmap(d)) continue;
       // A raw (or other non-qcow2) image holds no bitmap to merge or remove.
       if (!d.format.empty() && d.format != "qcow2") continue;
       const CheckpointSummary::Disk* into = heir_disk(d.target);
-      if (delta && into) {
-        ops.push_back({BitmapOp::Kind::Merge, d.target, d.source, d.bitmap, into->bitmap, reason});
+      if (delta && into && into->bitmap != d.bitmap) {
+        add({BitmapOp::Kind::Merge, d.target, d.source, d.bitmap, into->bitmap, reason});
         if (heir_becomes_active &&
             std::find(enabled.begin(), enabled.end(), d.target) == enabled.end()) {
           enabled.push_back(d.target);
         }
       }
-      ops.push_back({BitmapOp::Kind::Remove, d.target, d.source, d.bitmap, "", reason});
+      if (!StillNamed(namers, doomed_set, d)) {
+        add({BitmapOp::Kind::Remove, d.target, d.source, d.bitmap, "", reason});
+      }
     }
   }
   for (const std::string& target : enabled) {

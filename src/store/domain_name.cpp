@@ -1,5 +1,6 @@
 #include "store/domain_name.hpp"
 
+#include "store/domain_dir.hpp"
 #include "util/error.hpp"
 
 namespace virtckpt::store {
@@ -12,6 +13,9 @@ const char* Problem(const std::string& name) {
   if (name.find('/') != std::string::npos) return "must not contain '/'";
   if (name.find('\0') != std::string::npos) return "must not contain a NUL byte";
   if (name.size() > 255) return "is longer than 255 bytes";
+  if (name.compare(0, std::string(kReservedNamePrefix).size(), kReservedNamePrefix) == 0) {
+    return "is reserved: names beginning with '.virtckpt-' belong to the store";
+  }
   return nullptr;
 }
 

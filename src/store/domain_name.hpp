@@ -5,7 +5,8 @@
 
 namespace virtckpt::store {
 
-// Throws Error(InvalidArgument) for "", ".", "..", names with '/' or NUL, or over 255 bytes.
+// Throws Error(InvalidArgument) for "", ".", "..", names with '/' or NUL, names over 255
+// bytes, and names that begin with kReservedNamePrefix (domain_dir.hpp).
 void CheckDomainName(const std::string& name);
 bool IsUsableDomainName(const std::string& name);
 

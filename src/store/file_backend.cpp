@@ -15,9 +15,12 @@
 
 #include "store/bitmap_ops_file.hpp"
 #include "store/checkpoint_file.hpp"
+#include "store/checkpoint_scan.hpp"
+#include "store/domain_dir.hpp"
 #include "store/domain_name.hpp"
 #include "store/index_file.hpp"
 #include "store/journal.hpp"
+#include "store/store_format.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 #include "util/file_util.hpp"
@@ -33,23 +36,16 @@ using util::ErrorCode;
 namespace {
 
 constexpr size_t kMaxCheckpointFile = 16u << 20;
-// A reader rewrites the index once this many entries disagree with their files.
-constexpr size_t kMaxStaleEntries = 32;
 constexpr const char* kSuffix = ".xml";
+// Attempts of `define` to lock a domain directory that a concurrent `undefine` removes.
+constexpr int kDefineAttempts = 100;
 
 [[noreturn]] void NoDomain(const std::string& name) {
   throw Error(ErrorCode::NotFound, "failed to get domain '" + name + "'");
 }
 
-std::optional<FileStamp> StampAt(int dirfd, const std::string& file) {
-  struct stat st;
-  if (fstatat(dirfd, file.c_str(), &st, 0) < 0) return std::nullopt;
-  FileStamp stamp;
-  stamp.size = static_cast<uint64_t>(st.st_size);
-  stamp.mtime_ns = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000u +
-                   static_cast<uint64_t>(st.st_mtim.tv_nsec);
-  stamp.inode = static_cast<uint64_t>(st.st_ino);
-  return stamp;
+FileStamp StampOf(const util::FileStat& st) {
+  return {st.device, st.inode, st.size, st.mtime_ns, st.ctime_ns};
 }
 
 std::vector<std::string> ListDirectory(const std::string& path) {
@@ -80,16 +76,23 @@ std::optional<std::string> NormalizeUuid(const std::string& text) {
 conf::DomainDef ReadDomainFile(const std::string& path) {
   xml::ParseOptions options;
   options.source = path;
-  return conf::DomainDef::FromNode(xml::Document::Parse(util::ReadFile(path), options).Root());
+  return conf::DomainDef::FromNode(xml::Document::Parse(util::ReadStoreFile(path), options).Root());
 }
 
-// Checkpoint files by name (without the suffix) and inode (0 when the directory does not say).
-using CheckpointFiles = util::LargeVector<std::pair<std::string, uint64_t>>;
+// Whether the session may rewrite a stale index: never in a store of an older format, which
+// read-only commands read as it is.
+enum class IndexRefresh { Allowed, Forbidden };
 
 class FileSession : public DomainSession {
  public:
-  FileSession(std::string dir, Access access) : dir_(std::move(dir)), access_(access) {
-    Lock(access == Access::Write ? util::FileLock::Mode::Exclusive : util::FileLock::Mode::Shared);
+  FileSession(std::string dir, Access access, IndexRefresh refresh)
+      : dir_(std::move(dir)), access_(access) {
+    if (access == Access::Write) {
+      Lock(util::FileLock::Mode::Exclusive);
+    } else if (!TryLockShared()) {
+      // No lock file: a store copied without it. Writers create it; so does this reader.
+      Lock(util::FileLock::Mode::Exclusive);
+    }
     if (util::PathExists(dir_ + "/journal")) {
       // A command was killed half-way: finish it before anyone reads.
       if (access == Access::Read) Lock(util::FileLock::Mode::Exclusive);
@@ -100,27 +103,28 @@ class FileSession : public DomainSession {
         ReplayJournal(dir_);
       }
     }
-    if (!util::PathExists(dir_ + "/domain.xml")) {
-      NoDomain(dir_.substr(dir_.rfind('/') + 1));
-    }
+    if (!util::PathExists(dir_ + "/domain.xml")) NoDomain(DomainName());
+    if (access == Access::Write) RemoveLeftovers(dir_);
+    CheckpointScan scan(CheckpointDir(), kSuffix);
     domain_ = ReadDomainFile(dir_ + "/domain.xml");
     if (util::PathExists(dir_ + "/settings.xml")) {
-      settings_ = ParseSettings(util::ReadFile(dir_ + "/settings.xml"), dir_ + "/settings.xml");
+      settings_ =
+          ParseSettings(util::ReadStoreFile(dir_ + "/settings.xml"), dir_ + "/settings.xml");
     }
     if (util::PathExists(dir_ + "/current")) {
-      std::string name = util::ReadFile(dir_ + "/current");
+      std::string name = util::ReadStoreFile(dir_ + "/current");
       while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
       if (!name.empty()) current_ = name;
     }
     if (util::PathExists(dir_ + "/bitmap-ops.xml")) {
       bitmap_ops_ =
-          ParseBitmapOps(util::ReadFile(dir_ + "/bitmap-ops.xml"), dir_ + "/bitmap-ops.xml");
+          ParseBitmapOps(util::ReadStoreFile(dir_ + "/bitmap-ops.xml"), dir_ + "/bitmap-ops.xml");
     }
-    LoadCheckpoints();
+    LoadCheckpoints(scan.Get());
     if (current_ && !RowOf(*current_)) current_.reset();
     // Readers refresh a stale index too: under the shared lock no writer runs, so every
     // reader would write the same content (best effort: a read-only store just stays slow).
-    if (access == Access::Read && stale_.size() > kMaxStaleEntries) {
+    if (access == Access::Read && refresh == IndexRefresh::Allowed && !stale_.empty()) {
       try {
         WriteIndex();
       } catch (const Error&) {
@@ -206,8 +210,8 @@ class FileSession : public DomainSession {
     if (change.set_current) current_ = change.current;
     int dirfd = OpenCheckpointDir();
     for (const auto& record : change.upserts) {
-      auto stamp = StampAt(dirfd, record.def.name + kSuffix);
-      Put(Summarize(record), stamp.value_or(FileStamp{}));
+      auto stat = util::StatAt(dirfd, record.def.name + kSuffix);
+      Put(Summarize(record), stat ? StampOf(*stat) : FileStamp{});
       stale_.insert(record.def.name);
     }
     close(dirfd);
@@ -218,15 +222,51 @@ class FileSession : public DomainSession {
     UpdateIndex();
   }
 
+  // Removes the domain and everything of it; refused while it has checkpoints (loadable or
+  // not), unless with_checkpoints. Returns the bitmap operations that were still pending.
+  std::vector<BitmapOp> Undefine(bool with_checkpoints) {
+    size_t count = summaries_.size() + unloadable_.size();
+    if (count > 0 && !with_checkpoints) {
+      throw Error(ErrorCode::OperationInvalid,
+                  "Requested operation is not valid: cannot delete inactive domain with " +
+                      std::to_string(count) + " checkpoints");
+    }
+    // domain.xml goes first: from then on the domain no longer exists for any reader.
+    util::RemoveFileDurable(dir_ + "/domain.xml");
+    size_t slash = dir_.rfind('/');
+    RemoveDomainDirectory(dir_.substr(0, slash), dir_.substr(slash + 1));
+    return bitmap_ops_;
+  }
+
  private:
   std::string CheckpointDir() const { return dir_ + "/checkpoints"; }
   std::string CheckpointPath(const std::string& name) const {
     return CheckpointDir() + "/" + name + kSuffix;
   }
 
+  std::string DomainName() const { return dir_.substr(dir_.rfind('/') + 1); }
+
+  // A lock file that is missing means that the domain is gone (undefined meanwhile).
   void Lock(util::FileLock::Mode mode) {
     lock_.reset();
-    lock_ = std::make_unique<util::FileLock>(dir_ + "/lock", mode);
+    try {
+      lock_ = std::make_unique<util::FileLock>(dir_ + "/lock", mode);
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::NotFound) NoDomain(DomainName());
+      throw;
+    }
+  }
+
+  // False when there is no lock file to share (the domain may still exist).
+  bool TryLockShared() {
+    try {
+      lock_ = std::make_unique<util::FileLock>(dir_ + "/lock", util::FileLock::Mode::Shared);
+      return true;
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::NotFound) throw;
+      if (!util::PathExists(dir_ + "/domain.xml")) NoDomain(DomainName());
+      return false;
+    }
   }
 
   int OpenCheckpointDir() const {
@@ -266,17 +306,10 @@ class FileSession : public DomainSession {
     stamps_.pop_back();
   }
 
-  // The index's entries are taken as they are for every file whose directory entry still has
-  // the inode they recorded (every write replaces a file by a new one); any other file is read.
-  void LoadCheckpoints() {
-    int dirfd = OpenCheckpointDir();
-    CheckpointFiles files;
-    try {
-      files = ListCheckpointFiles(dirfd);
-    } catch (...) {
-      close(dirfd);
-      throw;
-    }
+  // An index entry is taken as it is while its file's stat data are exactly its stamp and the
+  // file is older than the index; any other file is read.
+  void LoadCheckpoints(ScannedFiles files) {
+    uint64_t index_time = 0;
     if (std::optional<IndexContents> index = ReadIndex(dir_ + "/index")) {
       summaries_ = std::move(index->summaries);
       stamps_ = std::move(index->stamps);
@@ -284,34 +317,33 @@ class FileSession : public DomainSession {
       index_lines_ = index->lines;
       index_appendable_ = index->clean;
       index_trusted_ = true;
+      index_time = index->mtime_ns;
       position_ = std::move(index->names);
     } else {
       position_.Reset(0);
     }
     position_.Rebind([this](uint32_t row) -> std::string_view { return summaries_[row].name; });
     std::vector<bool> present(summaries_.size(), false);
-    for (const auto& [name, inode] : files) {
+    for (const ScannedFile& scanned : files) {
+      if (!scanned.stat) continue;  // removed meanwhile by someone who ignores the lock
+      const std::string& name = scanned.name;
+      const util::FileStat& stat = *scanned.stat;
+      FileStamp stamp = StampOf(stat);
       std::optional<uint32_t> row = RowOf(name);
-      if (row && inode != 0 && stamps_[*row].inode == inode) {
-        present[*row] = true;
-        continue;
-      }
-      // Another inode, or a file system whose directory entries do not tell the inode.
-      std::string file = name + kSuffix;
-      auto stamp = StampAt(dirfd, file);
-      if (!stamp) continue;
-      if (row && stamps_[*row] == *stamp) {
+      if (row && stat.regular && stamps_[*row] == stamp && !stamp.NotOlderThan(index_time)) {
         present[*row] = true;
         continue;
       }
       stale_.insert(name);
-      if (std::optional<CheckpointSummary> summary = LoadFile(name, file)) {
-        Put(std::move(*summary), *stamp);
+      std::string path = CheckpointPath(name);
+      std::optional<CheckpointSummary> summary =
+          stat.regular ? LoadFile(name, path) : Skip(name, path, "it is not a regular file");
+      if (summary) {
+        Put(std::move(*summary), stamp);
         present.resize(summaries_.size(), false);
         present[*RowOf(name)] = true;
       }
     }
-    close(dirfd);
     for (size_t row = present.size(); row-- > 0;) {
       if (present[row]) continue;
       stale_.insert(summaries_[row].name);
@@ -319,29 +351,8 @@ class FileSession : public DomainSession {
     }
   }
 
-  // The checkpoint files of the directory: each one's name (without the suffix) and inode.
-  CheckpointFiles ListCheckpointFiles(int dirfd) const {
-    CheckpointFiles files;
-    files.reserve(4096);
-    DIR* dir = fdopendir(dup(dirfd));
-    if (!dir) {
-      throw Error(ErrorCode::Io,
-                  "Failed to read directory '" + CheckpointDir() + "': " + std::strerror(errno));
-    }
-    const size_t suffix = std::strlen(kSuffix);
-    while (struct dirent* ent = readdir(dir)) {
-      std::string_view file = ent->d_name;
-      if (file.size() <= suffix || file.substr(file.size() - suffix) != kSuffix) continue;
-      files.emplace_back(std::string(file.substr(0, file.size() - suffix)),
-                         static_cast<uint64_t>(ent->d_ino));
-    }
-    closedir(dir);
-    return files;
-  }
-
   // The summary of one checkpoint file, or nullopt (and a warning) when it does not load.
-  std::optional<CheckpointSummary> LoadFile(const std::string& name, const std::string& file) {
-    std::string path = CheckpointDir() + "/" + file;
+  std::optional<CheckpointSummary> LoadFile(const std::string& name, const std::string& path) {
     try {
       CheckpointRecord record =
           ParseCheckpointFile(util::ReadFileLimited(path, kMaxCheckpointFile), path);
@@ -350,14 +361,18 @@ class FileSession : public DomainSession {
       }
       return Summarize(record);
     } catch (const Error& e) {
-      unloadable_.insert(name);
-      std::string reason = e.what();
-      std::replace(reason.begin(), reason.end(), '\n', ' ');
-      while (!reason.empty() && reason.back() == ' ') reason.pop_back();
-      warnings_.push_back("checkpoint '" + name + "' of domain '" + domain_.name() +
-                          "' skipped: cannot load " + path + ": " + reason);
-      return std::nullopt;
+      return Skip(name, path, e.what());
     }
+  }
+
+  // Records that a checkpoint file does not load: a warning, and it is never overwritten.
+  std::nullopt_t Skip(const std::string& name, const std::string& path, std::string reason) {
+    unloadable_.insert(name);
+    std::replace(reason.begin(), reason.end(), '\n', ' ');
+    while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+    warnings_.push_back("checkpoint '" + name + "' of domain '" + domain_.name() +
+                        "' skipped: cannot load " + path + ": " + reason);
+    return std::nullopt;
   }
 
   // Before checkpoint files are replaced or removed, the index stops vouching for them: a
@@ -460,7 +475,8 @@ class FileSession : public DomainSession {
 
 class FileBackend : public Backend {
  public:
-  explicit FileBackend(std::string root) : root_(std::move(root)) {}
+  explicit FileBackend(std::string root)
+      : root_(std::move(root)), format_(ReadStoreFormat(root_)) {}
 
   std::vector<std::string> ListDomains() override {
     std::vector<std::string> names;
@@ -495,14 +511,22 @@ class FileBackend : public Backend {
     if (!IsUsableDomainName(name) || !util::PathExists(DomainDir(name) + "/domain.xml")) {
       NoDomain(name);
     }
-    return std::make_unique<FileSession>(DomainDir(name), access);
+    if (access == Access::Write) Upgrade();
+    return std::make_unique<FileSession>(
+        DomainDir(name), access,
+        format_ == kStoreFormatVersion ? IndexRefresh::Allowed : IndexRefresh::Forbidden);
   }
 
   bool Define(const conf::DomainDef& def, const std::optional<DomainSettings>& settings) override {
     CheckDomainName(def.name());
+    Upgrade();
     std::string dir = DomainDir(def.name());
-    util::MakeDirectories(dir + "/checkpoints", 0700);
-    util::FileLock lock(dir + "/lock", util::FileLock::Mode::Exclusive);
+    std::unique_ptr<util::FileLock> lock = LockNewOrExisting(dir);
+    if (util::PathExists(dir + "/journal")) {
+      util::RemoveFileDurable(dir + "/index");
+      ReplayJournal(dir);
+    }
+    RemoveLeftovers(dir);
     bool is_new = !util::PathExists(dir + "/domain.xml");
     if (settings || !util::PathExists(dir + "/settings.xml")) {
       util::WriteFileAtomic(dir + "/settings.xml",
@@ -512,28 +536,54 @@ class FileBackend : public Backend {
     return is_new;
   }
 
-  void Undefine(const std::string& name) override {
+  std::vector<BitmapOp> Undefine(const std::string& name, bool with_checkpoints) override {
     if (!IsUsableDomainName(name) || !util::PathExists(DomainDir(name) + "/domain.xml")) {
       NoDomain(name);
     }
-    std::string dir = DomainDir(name);
-    util::FileLock lock(dir + "/lock", util::FileLock::Mode::Exclusive);
-    // domain.xml goes first: from then on the domain no longer exists for any reader.
-    util::RemoveFileDurable(dir + "/domain.xml");
-    for (const std::string& file : ListDirectory(dir + "/checkpoints")) {
-      util::RemoveFileDurable(dir + "/checkpoints/" + file);
-    }
-    rmdir((dir + "/checkpoints").c_str());
-    for (const char* file :
-         {"/settings.xml", "/current", "/index", "/bitmap-ops.xml", "/journal"}) {
-      util::RemoveFileDurable(dir + file);
-    }
+    Upgrade();
+    FileSession session(DomainDir(name), Access::Write, IndexRefresh::Allowed);
+    return session.Undefine(with_checkpoints);
   }
 
  private:
   std::string DomainDir(const std::string& name) const { return root_ + "/" + name; }
 
+  // The writer lock of a domain directory, made if needed; an `undefine` may remove the
+  // directory between its creation and the lock.
+  static std::unique_ptr<util::FileLock> LockNewOrExisting(const std::string& dir) {
+    for (int attempt = 1;; ++attempt) {
+      util::MakeDirectories(dir + "/checkpoints", 0700);
+      try {
+        auto lock =
+            std::make_unique<util::FileLock>(dir + "/lock", util::FileLock::Mode::Exclusive);
+        util::MakeDirectories(dir + "/checkpoints", 0700);
+        return lock;
+      } catch (const Error& e) {
+        if (e.code() != ErrorCode::NotFound || attempt == kDefineAttempts) throw;
+      }
+    }
+  }
+
+  // Brings a store of an older format to the current one before the first write: version 1
+  // had an index format that this program no longer reads, so each domain's old index goes
+  // (under the domain's lock; the next command rebuilds it from the files).
+  void Upgrade() {
+    if (format_ == kStoreFormatVersion) return;
+    for (const std::string& name : ListDomains()) {
+      std::string dir = DomainDir(name);
+      try {
+        util::FileLock lock(dir + "/lock", util::FileLock::Mode::Exclusive);
+        util::RemoveFileDurable(dir + "/index");
+      } catch (const Error& e) {
+        if (e.code() != ErrorCode::NotFound) throw;  // else undefined meanwhile
+      }
+    }
+    WriteStoreFormat(root_);
+    format_ = kStoreFormatVersion;
+  }
+
   std::string root_;
+  int format_;
 };
 
 }  // namespace

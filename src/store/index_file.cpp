@@ -11,8 +11,9 @@ namespace virtckpt::store {
 
 namespace {
 
-// Version 2: images numbered by 'I' lines; 'E' lines for entries, 'R' lines for removals.
-constexpr std::string_view kHeader = "virtckpt-index 2";
+// Version 3: images numbered by 'I' lines; 'E' lines for entries (stamped with device, inode,
+// size, mtime and ctime), 'R' lines for removals. docs/store-format.md describes the lines.
+constexpr std::string_view kHeader = "virtckpt-index 3";
 constexpr uint64_t kMaxDisks = 100000;
 constexpr uint64_t kMaxImages = 1u << 20;
 constexpr size_t kMaxIndexFile = size_t{1} << 30;
@@ -192,9 +193,11 @@ std::optional<IndexEntry> ParseEntryLine(std::string_view line, const IndexImage
   FieldReader r(line);
   r.Raw();  // the tag
   IndexEntry e;
+  auto device = r.Number<uint64_t>();
+  auto inode = r.Number<uint64_t>();
   auto size = r.Number<uint64_t>();
   auto mtime = r.Number<uint64_t>();
-  auto inode = r.Number<uint64_t>();
+  auto ctime = r.Number<uint64_t>();
   auto name = r.Text();
   auto parent = r.Text();
   auto created = r.Number<int64_t>();
@@ -202,16 +205,18 @@ std::optional<IndexEntry> ParseEntryLine(std::string_view line, const IndexImage
   auto owner = r.Text();
   auto link = r.Number<uint64_t>();
   auto has_domain = r.Number<uint64_t>();
+  auto other_bitmaps = r.Number<uint64_t>();
   auto ndisks = r.Number<uint64_t>();
-  if (!size || !mtime || !inode || !name || name->empty() || !parent || !created || !state ||
-      !owner || !link || !has_domain || *has_domain > 1 || !ndisks || *ndisks > kMaxDisks) {
+  if (!device || !inode || !size || !mtime || !ctime || !name || name->empty() || !parent ||
+      !created || !state || !owner || !link || !has_domain || *has_domain > 1 || !other_bitmaps ||
+      *other_bitmaps > 1 || !ndisks || *ndisks > kMaxDisks) {
     return std::nullopt;
   }
   auto parsed_state = CheckpointStateFromString(*state);
   if (!parsed_state) return std::nullopt;
   std::string_view encoded = r.Rest();
   if (!disks->Valid(encoded, *ndisks, images)) return std::nullopt;
-  e.stamp = {*size, *mtime, *inode};
+  e.stamp = {*device, *inode, *size, *mtime, *ctime};
   e.summary.name = std::move(*name);
   e.summary.parent = std::move(*parent);
   e.summary.creation_time = *created;
@@ -219,6 +224,7 @@ std::optional<IndexEntry> ParseEntryLine(std::string_view line, const IndexImage
   e.summary.owner = std::move(*owner);
   e.summary.link_seq = *link;
   e.summary.has_domain = *has_domain != 0;
+  e.summary.names_other_bitmaps = *other_bitmaps != 0;
   if (*ndisks > 0) e.summary.set_encoded_disks(disks, encoded);
   return e;
 }
@@ -258,6 +264,8 @@ const IndexImages::Key* IndexImages::Find(uint64_t number) const {
 
 std::optional<IndexContents> ReadIndex(const std::string& path) {
   util::LargeText text;
+  std::optional<util::FileStat> before = util::StatPath(path);
+  if (!before || !before->regular) return std::nullopt;
   try {
     text = util::ReadLargeFile(path, kMaxIndexFile);
   } catch (const util::Error&) {
@@ -268,6 +276,7 @@ std::optional<IndexContents> ReadIndex(const std::string& path) {
   if (all.substr(0, kHeader.size() + 1) != std::string(kHeader) + "\n") return std::nullopt;
 
   IndexContents contents;
+  contents.mtime_ns = before->mtime_ns;
   auto& summaries = contents.summaries;
   auto& stamps = contents.stamps;
   size_t line_count = static_cast<size_t>(std::count(all.begin(), all.end(), '\n'));
@@ -334,9 +343,11 @@ std::string FormatIndexLines(const std::vector<IndexEntry>& entries,
   for (const auto& e : entries) {
     const CheckpointSummary& s = e.summary;
     std::string line = "E";
+    AppendNumber(&line, e.stamp.device);
+    AppendNumber(&line, e.stamp.inode);
     AppendNumber(&line, e.stamp.size);
     AppendNumber(&line, e.stamp.mtime_ns);
-    AppendNumber(&line, e.stamp.inode);
+    AppendNumber(&line, e.stamp.ctime_ns);
     AppendField(&line, s.name);
     AppendField(&line, s.parent);
     AppendField(&line, std::to_string(s.creation_time));
@@ -344,6 +355,7 @@ std::string FormatIndexLines(const std::vector<IndexEntry>& entries,
     AppendField(&line, s.owner);
     AppendNumber(&line, s.link_seq);
     AppendField(&line, s.has_domain ? "1" : "0");
+    AppendField(&line, s.names_other_bitmaps ? "1" : "0");
     AppendNumber(&line, s.disks().size());
     for (const auto& d : s.disks()) {
       AppendField(&line, d.target);

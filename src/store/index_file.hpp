@@ -1,8 +1,10 @@
 // The derived index of a file store: a line per checkpoint with its summary and the stamp
-// (size, mtime, inode) of the file it was read from. Writers append lines for what each command
-// changed and rewrite the whole file only now and then; a reader takes the last line of each
-// name. The checkpoint files stay the truth: an entry whose file has another inode is re-read
-// from the file, and losing the index loses nothing.
+// (what stat(2) said of the file it was read from: device, inode, size, mtime, ctime). Writers
+// append lines for what each command changed and rewrite the whole file only now and then; a
+// reader takes the last line of each name. The checkpoint files stay the truth: an entry is
+// trusted only while its file's stat data are exactly the stamp and the file is older than the
+// index (git's rule for "racily clean" entries), else the file is read again; losing the index
+// loses nothing.
 #pragma once
 
 #include <cstdint>
@@ -19,13 +21,19 @@
 namespace virtckpt::store {
 
 struct FileStamp {
+  uint64_t device = 0;
+  uint64_t inode = 0;
   uint64_t size = 0;
   uint64_t mtime_ns = 0;
-  uint64_t inode = 0;
+  uint64_t ctime_ns = 0;
   bool operator==(const FileStamp& o) const {
-    return size == o.size && mtime_ns == o.mtime_ns && inode == o.inode;
+    return device == o.device && inode == o.inode && size == o.size && mtime_ns == o.mtime_ns &&
+           ctime_ns == o.ctime_ns;
   }
   bool operator!=(const FileStamp& o) const { return !(*this == o); }
+  // Changed at or after `time_ns` (the index's own mtime): a change in the same clock tick as
+  // the index write leaves the stat data as recorded, so such an entry proves nothing.
+  bool NotOlderThan(uint64_t time_ns) const { return mtime_ns >= time_ns || ctime_ns >= time_ns; }
 };
 
 struct IndexEntry {
@@ -70,6 +78,8 @@ struct IndexContents {
   bool clean = true;
   // For appending to this file.
   IndexImages images;
+  // The index file's mtime, taken before it was read.
+  uint64_t mtime_ns = 0;
 };
 
 // nullopt when the file is missing or not an index of this version. The entries' disks are

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string_view>
 
 #include "util/error.hpp"
 #include "util/file_util.hpp"
@@ -39,7 +40,9 @@ void Apply(const std::string& dir, const std::vector<FileChange>& changes) {
   }
 }
 
-std::string UndoPath(const std::string& path) { return path + ".undo"; }
+constexpr std::string_view kUndoSuffix = ".undo";
+
+std::string UndoPath(const std::string& path) { return path + std::string(kUndoSuffix); }
 
 void RemoveUndoLinks(const std::string& dir, const std::vector<FileChange>& changes) {
   for (const auto& change : changes) unlink(UndoPath(dir + "/" + change.path).c_str());
@@ -132,9 +135,14 @@ void ApplyWithJournal(const std::string& dir, const std::vector<FileChange>& cha
   util::RemoveFileDurable(dir + kFile);
 }
 
+bool IsUndoLinkName(const std::string& name) {
+  return name.size() > kUndoSuffix.size() &&
+         name.compare(name.size() - kUndoSuffix.size(), kUndoSuffix.size(), kUndoSuffix) == 0;
+}
+
 bool ReplayJournal(const std::string& dir) {
   if (!util::PathExists(dir + kFile)) return false;
-  std::vector<FileChange> changes = ParseJournal(util::ReadFile(dir + kFile));
+  std::vector<FileChange> changes = ParseJournal(util::ReadStoreFile(dir + kFile));
   Apply(dir, changes);
   RemoveUndoLinks(dir, changes);
   util::RemoveFileDurable(dir + kFile);

@@ -1,5 +1,7 @@
 #include "store/records.hpp"
 
+#include <algorithm>
+
 #include "qcow2/image_probe.hpp"
 
 namespace virtckpt::store {
@@ -42,6 +44,8 @@ CheckpointSummary Summarize(const CheckpointRecord& record) {
   s.owner = record.meta.owner;
   s.link_seq = record.meta.link_seq;
   s.has_domain = record.def.domain.has_value();
+  std::vector<CheckpointSummary::Disk> disks;
+  disks.reserve(record.def.disks.size());
   for (const auto& disk : record.def.disks) {
     CheckpointSummary::Disk d;
     d.target = disk.name;
@@ -54,8 +58,9 @@ CheckpointSummary Summarize(const CheckpointRecord& record) {
         d.virtual_size = id.virtual_size;
       }
     }
-    s.mutable_disks().push_back(std::move(d));
+    disks.push_back(std::move(d));
   }
+  s.set_disks(std::move(disks));
   return s;
 }
 
@@ -67,14 +72,12 @@ const std::vector<CheckpointSummary::Disk>& CheckpointSummary::disks() const {
   return disks_;
 }
 
-std::vector<CheckpointSummary::Disk>& CheckpointSummary::mutable_disks() {
-  disks();
-  return disks_;
-}
-
 void CheckpointSummary::set_disks(std::vector<Disk> disks) {
   decoder_.reset();
   disks_ = std::move(disks);
+  names_other_bitmaps = std::any_of(disks_.begin(), disks_.end(), [this](const Disk& d) {
+    return d.type == conf::CheckpointType::Bitmap && !d.bitmap.empty() && d.bitmap != name;
+  });
 }
 
 void CheckpointSummary::set_encoded_disks(std::shared_ptr<const DiskDecoder> decoder,
@@ -84,6 +87,17 @@ void CheckpointSummary::set_encoded_disks(std::shared_ptr<const DiskDecoder> dec
   encoded_ = encoded;
 }
 
+namespace {
+
+// A raw file's size is not the virtual size of the qcow2 disk its driver type says it is.
+std::optional<uint64_t> VirtualSizeNow(const conf::DomainDisk& disk) {
+  std::optional<qcow2::ImageFacts> facts = qcow2::ProbeDiskImage(disk);
+  if (!facts || !qcow2::IsDeclaredFormat(*facts, disk)) return std::nullopt;
+  return facts->virtual_size;
+}
+
+}  // namespace
+
 std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain, bool probe_sizes) {
   std::vector<DiskIdentity> out;
   for (const auto& disk : domain.disks()) {
@@ -91,9 +105,7 @@ std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain, bool probe
     id.target = disk.target_dev;
     id.source = disk.source.Identity();
     id.format = disk.driver_type;
-    if (probe_sizes && disk.type == "file" && !disk.source.file.empty()) {
-      if (auto facts = qcow2::ProbeImage(disk.source.file)) id.virtual_size = facts->virtual_size;
-    }
+    if (probe_sizes) id.virtual_size = VirtualSizeNow(disk);
     out.push_back(std::move(id));
   }
   return out;

@@ -98,9 +98,11 @@ class CheckpointSummary {
   std::string owner;
   uint64_t link_seq = 0;
   bool has_domain = false;
+  // Some disk names a bitmap otherwise than after the checkpoint (bitmap_namers.hpp).
+  bool names_other_bitmaps = false;
 
   const std::vector<Disk>& disks() const;
-  std::vector<Disk>& mutable_disks();
+  // Also sets names_other_bitmaps from the disks and `name`.
   void set_disks(std::vector<Disk> disks);
   // The disks are `encoded` for `decoder`, which is kept alive as long as this row.
   void set_encoded_disks(std::shared_ptr<const DiskDecoder> decoder, std::string_view encoded);
@@ -108,7 +110,8 @@ class CheckpointSummary {
   bool operator==(const CheckpointSummary& o) const {
     return name == o.name && parent == o.parent && creation_time == o.creation_time &&
            state == o.state && owner == o.owner && link_seq == o.link_seq &&
-           has_domain == o.has_domain && disks() == o.disks();
+           has_domain == o.has_domain && names_other_bitmaps == o.names_other_bitmaps &&
+           disks() == o.disks();
   }
 
  private:
@@ -123,7 +126,8 @@ using CheckpointSummaries = std::vector<CheckpointSummary, util::LargeAllocator<
 CheckpointSummary Summarize(const CheckpointRecord& record);
 
 // The identities of a domain's disks; with probe_sizes, the virtual size is read from each file
-// image that can be opened (only right when the checkpoint is taken now).
+// or block image that can be opened and is in the format its driver type says (only right when
+// the checkpoint is taken now).
 std::vector<DiskIdentity> IdentitiesOf(const conf::DomainDef& domain, bool probe_sizes);
 
 }  // namespace virtckpt::store

@@ -8,7 +8,11 @@ namespace virtckpt::util {
 class FileLock {
  public:
   enum class Mode { Shared, Exclusive };
-  // Blocks until the lock is granted; creates the file (0600) if needed.
+  // Waits at most LockTimeoutSeconds() for the lock, then throws Error(Busy) with libvirt's
+  // "Timed out during operation: cannot acquire state change lock". An exclusive lock creates
+  // the file (0600) if needed; a shared one only opens it and throws Error(NotFound) when it is
+  // missing. A lock file that was removed or replaced while this waited is opened again, so two
+  // holders of an exclusive lock never coexist.
   FileLock(const std::string& path, Mode mode);
   ~FileLock();
   FileLock(const FileLock&) = delete;
@@ -17,5 +21,9 @@ class FileLock {
  private:
   int fd_ = -1;
 };
+
+// $VIRTCKPT_LOCK_TIMEOUT (seconds, fractions allowed), else 30; throws Error(InvalidArgument)
+// when it is not a number of seconds.
+double LockTimeoutSeconds();
 
 }  // namespace virtckpt::util

@@ -57,14 +57,28 @@ void WriteAll(int fd, const std::string& data, const std::string& path) {
   }
 }
 
+enum class FileKind { Any, Regular };
+
+[[noreturn]] void ThrowNotRegular(const std::string& path) {
+  throw Error(ErrorCode::Io, "'" + path + "' is not a regular file");
+}
+
 // Reads the file straight into a buffer sized from fstat, grown if the file grows meanwhile.
+// FileKind::Regular opens without blocking (a FIFO) or following a symlink, and reads only a
+// regular file.
 template <typename Buffer>
-Buffer ReadInto(const std::string& path, size_t max_bytes) {
-  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) ThrowIo("Failed to open file", path, errno);
+Buffer ReadInto(const std::string& path, size_t max_bytes, FileKind kind) {
+  int flags = O_RDONLY | O_CLOEXEC;
+  if (kind == FileKind::Regular) flags |= O_NONBLOCK | O_NOFOLLOW;
+  Fd fd(open(path.c_str(), flags));
+  if (fd.get() < 0) {
+    if (kind == FileKind::Regular && errno == ELOOP) ThrowNotRegular(path);
+    ThrowIo("Failed to open file", path, errno);
+  }
   struct stat st;
-  size_t expected =
-      fstat(fd.get(), &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
+  bool stated = fstat(fd.get(), &st) == 0;
+  if (kind == FileKind::Regular && (!stated || !S_ISREG(st.st_mode))) ThrowNotRegular(path);
+  size_t expected = stated && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
   // One byte more than expected, so that meeting the end needs no second buffer.
   Buffer out(std::min(max_bytes, expected) + 1, '\0');
   size_t used = 0;
@@ -86,19 +100,47 @@ Buffer ReadInto(const std::string& path, size_t max_bytes) {
   return out;
 }
 
+constexpr size_t kMaxFile = 64u << 20;
+
+FileStat FromStat(const struct stat& st) {
+  FileStat out;
+  out.device = static_cast<uint64_t>(st.st_dev);
+  out.inode = static_cast<uint64_t>(st.st_ino);
+  out.size = static_cast<uint64_t>(st.st_size);
+  out.mtime_ns = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000u +
+                 static_cast<uint64_t>(st.st_mtim.tv_nsec);
+  out.ctime_ns = static_cast<uint64_t>(st.st_ctim.tv_sec) * 1000000000u +
+                 static_cast<uint64_t>(st.st_ctim.tv_nsec);
+  out.regular = S_ISREG(st.st_mode);
+  return out;
+}
+
 }  // namespace
 
 std::string ReadFileLimited(const std::string& path, size_t max_bytes) {
-  return ReadInto<std::string>(path, max_bytes);
+  return ReadInto<std::string>(path, max_bytes, FileKind::Regular);
 }
 
+std::string ReadStoreFile(const std::string& path) { return ReadFileLimited(path, kMaxFile); }
+
 LargeText ReadLargeFile(const std::string& path, size_t max_bytes) {
-  return ReadInto<LargeText>(path, max_bytes);
+  return ReadInto<LargeText>(path, max_bytes, FileKind::Regular);
 }
 
 std::string ReadFile(const std::string& path) {
-  constexpr size_t kMaxFile = 64u << 20;
-  return ReadFileLimited(path, kMaxFile);
+  return ReadInto<std::string>(path, kMaxFile, FileKind::Any);
+}
+
+std::optional<FileStat> StatPath(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) < 0) return std::nullopt;
+  return FromStat(st);
+}
+
+std::optional<FileStat> StatAt(int dirfd, const std::string& name) {
+  struct stat st;
+  if (fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) return std::nullopt;
+  return FromStat(st);
 }
 
 void FsyncDirectory(const std::string& path) {
@@ -107,9 +149,11 @@ void FsyncDirectory(const std::string& path) {
   if (fsync(fd.get()) < 0) ThrowIo("Failed to sync directory", path, errno);
 }
 
+constexpr const char* kTempInfix = ".tmp";
+
 void WriteFileAtomic(const std::string& path, const std::string& contents, unsigned mode) {
   std::string dir = DirName(path);
-  std::string tmp = path + ".tmp" + std::to_string(getpid());
+  std::string tmp = path + kTempInfix + std::to_string(getpid());
   Fd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (fd.get() < 0) ThrowIo("Failed to create file", tmp, errno);
   try {
@@ -122,6 +166,15 @@ void WriteFileAtomic(const std::string& path, const std::string& contents, unsig
     throw;
   }
   FsyncDirectory(dir);
+}
+
+bool IsTempFileName(const std::string& name) {
+  size_t infix = name.rfind(kTempInfix);
+  if (infix == std::string::npos || infix == 0) return false;
+  size_t digits = infix + std::strlen(kTempInfix);
+  return digits < name.size() &&
+         std::all_of(name.begin() + static_cast<std::ptrdiff_t>(digits), name.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
 }
 
 void RemoveFileDurable(const std::string& path) {

@@ -1,6 +1,8 @@
 // Whole-file reads and crash-safe whole-file writes.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "util/large_alloc.hpp"
@@ -11,14 +13,34 @@ namespace virtckpt::util {
 // says.
 std::string ReadFile(const std::string& path);
 
-// Reads at most max_bytes; larger files throw Error(Io).
+// Reads a file of the store: only a regular file (a FIFO, a device, a directory or a symlink in
+// its place throws Error(Io) "'PATH' is not a regular file" without blocking), at most
+// max_bytes (larger files throw Error(Io)).
 std::string ReadFileLimited(const std::string& path, size_t max_bytes);
+std::string ReadStoreFile(const std::string& path);
 // The same, into memory meant for a big file (see large_alloc.hpp).
 LargeText ReadLargeFile(const std::string& path, size_t max_bytes);
+
+// What lstat(2) says of a file: enough to notice any change made to it.
+struct FileStat {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  uint64_t mtime_ns = 0;
+  uint64_t ctime_ns = 0;
+  bool regular = false;
+};
+// nullopt when there is no such file. Symlinks are not followed.
+std::optional<FileStat> StatPath(const std::string& path);
+std::optional<FileStat> StatAt(int dirfd, const std::string& name);
 
 // Writes contents to path through a temporary file in the same directory: write, fsync, rename,
 // fsync of the directory. Readers see the old or the new file, never a mix.
 void WriteFileAtomic(const std::string& path, const std::string& contents, unsigned mode = 0600);
+
+// Whether `name` is one of WriteFileAtomic's temporary files (NAME.tmpPID): one that a killed
+// writer left behind, unless that writer still runs.
+bool IsTempFileName(const std::string& name);
 
 // Removes path and fsyncs its directory; a missing file is not an error.
 void RemoveFileDurable(const std::string& path);

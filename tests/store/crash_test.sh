@@ -81,10 +81,16 @@ for i in $(seq 1 40); do echo "checkpoint-create-as $DOM p$i"; done | v >/dev/nu
 [ -f "$ROOT/$DOM/index" ] || fail "no index after 40 creates"
 
 # Decoys: temporary files as a crash leaves them, one of them a whole valid checkpoint.
-sed 's|<name>p1</name>|<name>decoy</name>|' "$CKDIR/p1.xml" >"$CKDIR/decoy.xml.tmp424242"
-cp "$CKDIR/p2.xml" "$CKDIR/p2.xml.tmp434343"
-echo garbage >"$ROOT/$DOM/index.tmp444444"
-echo decoy >"$ROOT/$DOM/current.tmp454545"
+plant_decoys() {
+  local first
+  first=$(ls "$CKDIR" | grep -m 1 '\.xml$')
+  sed 's|<name>[^<]*</name>|<name>decoy</name>|' "$CKDIR/$first" >"$CKDIR/decoy.xml.tmp424242"
+  cp "$CKDIR/$first" "$CKDIR/$first.tmp434343"
+  cp "$CKDIR/$first" "$CKDIR/$first.undo"
+  echo garbage >"$ROOT/$DOM/index.tmp444444"
+  echo decoy >"$ROOT/$DOM/current.tmp454545"
+}
+plant_decoys
 
 # One writer process group: an endless mix of write commands. $1 makes its names unique.
 writer() {
@@ -216,11 +222,15 @@ for iteration in $(seq 1 "$ITERATIONS"); do
 done
 set +m
 count=$(v checkpoint-list $DOM --name | sed '/^$/d' | wc -l)
-leftovers=$(find "$ROOT" -name '*.tmp*' | wc -l)
+leftovers() { find "$ROOT" \( -name '*.tmp[0-9]*' -o -name '*.undo' \) -printf '%P\n' | sort; }
 echo "   $hits of $ITERATIONS kills caught virtckpt running; $count checkpoints left;" \
-  "$leftovers temporary files left behind (4 planted)"
-# The store still takes writes, and the next create hangs under current.
+  "$(leftovers | wc -l) temporary files left behind"
+# The store still takes writes, the next create hangs under current, and it removes what the
+# killed writers left (and what is planted now, as they could have left it).
+plant_decoys
+check_store "with decoys planted after the kills" 0
 run_ok "create after the kills" v checkpoint-create-as $DOM final
+[ -z "$(leftovers)" ] || fail "temporary files left after the next write: $(leftovers | tr '\n' ' ')"
 check_store "after a create following the kills"
 if [ -f "$ROOT/$DOM/current" ] && [ "$(cat "$ROOT/$DOM/current")" != "final" ]; then
   fail "current is '$(cat "$ROOT/$DOM/current")' after creating 'final'"
@@ -401,9 +411,9 @@ fingerprint() {  # fingerprint ROOT
   echo "current: $(cat "$1/$DOM/current" 2>/dev/null)"
 }
 
-# The index vouches for a checkpoint file by its inode alone, and a freed inode comes back on
-# most file systems (not on a tmpfs): so at every moment each entry of the index must name a
-# file that exists with that very inode, or a later file could be taken for it unread.
+# Writers drop an entry before they change its file, so each entry of the index names a file
+# with that very inode at every moment (a freed inode comes back on most file systems, though
+# not on a tmpfs; the ctime in the stamp tells such a file apart as well).
 index_entries() {  # index_entries DIR: "NAME INODE" of each entry the index holds
   local index=$1/$DOM/index
   [ -f "$index" ] || return 0
@@ -411,7 +421,7 @@ index_entries() {  # index_entries DIR: "NAME INODE" of each entry the index hol
   local complete=cat
   [ "$(tail -c 1 "$index" | od -An -tx1 | tr -d ' ')" = 0a ] || complete="sed \$d"
   $complete "$index" |
-    awk -F'\t' 'NR > 1 && $1 == "E" { ino[$5] = $4 } NR > 1 && $1 == "R" { delete ino[$2] }
+    awk -F'\t' 'NR > 1 && $1 == "E" { ino[$7] = $3 } NR > 1 && $1 == "R" { delete ino[$2] }
                  END { for (n in ino) print n, ino[n] }' | sort
 }
 check_index_vouches() {  # check_index_vouches DIR CONTEXT
@@ -422,16 +432,19 @@ check_index_vouches() {  # check_index_vouches DIR CONTEXT
       fail "$2: the index vouches for $name.xml by inode $inode, but the file has '${actual:-none}'"
   done < <(index_entries "$1")
 }
-# cp -a gives the files new inodes: the copy's index is made to name them, so that the command
-# under test trusts it as it trusts its own.
+# cp -a gives the files new inodes and ctimes: the copy's index is made to name them (and to be
+# newer than every file), so that the command under test trusts it as it trusts its own.
 copy_store() {  # copy_store FROM TO
   rm -rf "$2"
   cp -a "$1" "$2"
   local d=$2/$DOM
-  awk -F'\t' -v OFS='\t' 'NR == FNR { ino[$2] = $1; next }
-                            FNR > 1 && $1 == "E" && ($5 in ino) { $4 = ino[$5] } { print }' \
-    <(cd "$d/checkpoints" && stat -c $'%i\t%n' -- *.xml | sed 's/\.xml$//') \
+  awk -F'\t' -v OFS='\t' 'NR == FNR { dev[$4] = $1; ino[$4] = $2; ctime[$4] = $3; next }
+                            FNR > 1 && $1 == "E" && ($7 in ino) {
+                              $2 = dev[$7]; $3 = ino[$7]; $6 = ctime[$7] } { print }' \
+    <(cd "$d/checkpoints" && stat -c $'%d\t%i\t%.9Z\t%n' -- *.xml |
+      sed -e 's/\.xml$//' -e 's/^\([0-9]*\t[0-9]*\t[0-9]*\)\.\([0-9]*\)/\1\2/') \
     "$d/index" >"$d/index.new" && mv "$d/index.new" "$d/index"
+  touch -d "@$(($(date +%s) + 2))" "$d/index"
   check_index_vouches "$2" "copy of $1"
 }
 

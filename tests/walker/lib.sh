@@ -47,8 +47,15 @@ need_xml_validate() {
 
 # Always under /tmp, whatever $TMPDIR says: table columns are as wide as the longest path in
 # them, so the golden files need a temporary directory of one fixed length.
-T=$(mktemp -d /tmp/virtckpt-walker.XXXXXX) || broken "mktemp failed"
-trap 'rm -rf "$T"' EXIT
+# VIRTCKPT_WALKER_KEEP=DIR (an empty directory named like mktemp's, for the same table widths)
+# runs the scenario in DIR and keeps it: tests/store/damage_test.sh damages the stores it leaves.
+if [ -n "${VIRTCKPT_WALKER_KEEP:-}" ]; then
+  T=$VIRTCKPT_WALKER_KEEP
+  [ -d "$T" ] || broken "VIRTCKPT_WALKER_KEEP=$T is not a directory"
+else
+  T=$(mktemp -d /tmp/virtckpt-walker.XXXXXX) || broken "mktemp failed"
+  trap 'rm -rf "$T"' EXIT
+fi
 mkdir -p "$T/got" "$T/run"
 TRANSCRIPT=$T/got/transcript.txt
 : >"$TRANSCRIPT"

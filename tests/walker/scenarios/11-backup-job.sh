@@ -110,6 +110,10 @@ note usage errors
 vc backup-begin job --since c7
 vc backup-begin job --since c7 --checkpoint c7
 vc backup-begin job --since c7 --checkpoint c8 --json --xml
+note options that name two different things: nothing is created
+vc backup-begin job --since c7 --backupxml "$T/backup.xml" --checkpoint c8
+vc backup-begin job --since c4 --backupxml "$T/backup.xml" --checkpointxml "$T/checkpoint.xml" --checkpoint c8
+vc checkpoint-list job --name
 vc backup-end job
 vc backup-end job --commit --abort
 vc domjobinfo job
