@@ -50,7 +50,8 @@ const std::string* LocalPath(const conf::DomainDisk& disk) {
 }  // namespace
 
 std::optional<ImageFacts> ProbeImage(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO in an image's place must not hang the command (it is no image).
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return std::nullopt;
   std::optional<ImageFacts> facts = ProbeOpen(fd);
   close(fd);

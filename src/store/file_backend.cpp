@@ -44,10 +44,6 @@ constexpr int kDefineAttempts = 100;
   throw Error(ErrorCode::NotFound, "failed to get domain '" + name + "'");
 }
 
-FileStamp StampOf(const util::FileStat& st) {
-  return {st.device, st.inode, st.size, st.mtime_ns, st.ctime_ns};
-}
-
 std::vector<std::string> ListDirectory(const std::string& path) {
   std::vector<std::string> names;
   DIR* dir = opendir(path.c_str());
@@ -211,7 +207,7 @@ class FileSession : public DomainSession {
     int dirfd = OpenCheckpointDir();
     for (const auto& record : change.upserts) {
       auto stat = util::StatAt(dirfd, record.def.name + kSuffix);
-      Put(Summarize(record), stat ? StampOf(*stat) : FileStamp{});
+      Put(Summarize(record), stat ? stat->stamp : FileStamp{});
       stale_.insert(record.def.name);
     }
     close(dirfd);
@@ -328,7 +324,7 @@ class FileSession : public DomainSession {
       if (!scanned.stat) continue;  // removed meanwhile by someone who ignores the lock
       const std::string& name = scanned.name;
       const util::FileStat& stat = *scanned.stat;
-      FileStamp stamp = StampOf(stat);
+      const FileStamp& stamp = stat.stamp;
       std::optional<uint32_t> row = RowOf(name);
       if (row && stat.regular && stamps_[*row] == stamp && !stamp.NotOlderThan(index_time)) {
         present[*row] = true;

@@ -276,7 +276,7 @@ std::optional<IndexContents> ReadIndex(const std::string& path) {
   if (all.substr(0, kHeader.size() + 1) != std::string(kHeader) + "\n") return std::nullopt;
 
   IndexContents contents;
-  contents.mtime_ns = before->mtime_ns;
+  contents.mtime_ns = before->stamp.mtime_ns;
   auto& summaries = contents.summaries;
   auto& stamps = contents.stamps;
   size_t line_count = static_cast<size_t>(std::count(all.begin(), all.end(), '\n'));

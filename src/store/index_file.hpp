@@ -16,25 +16,14 @@
 #include <vector>
 
 #include "store/records.hpp"
+#include "util/file_util.hpp"
 #include "util/name_table.hpp"
 
 namespace virtckpt::store {
 
-struct FileStamp {
-  uint64_t device = 0;
-  uint64_t inode = 0;
-  uint64_t size = 0;
-  uint64_t mtime_ns = 0;
-  uint64_t ctime_ns = 0;
-  bool operator==(const FileStamp& o) const {
-    return device == o.device && inode == o.inode && size == o.size && mtime_ns == o.mtime_ns &&
-           ctime_ns == o.ctime_ns;
-  }
-  bool operator!=(const FileStamp& o) const { return !(*this == o); }
-  // Changed at or after `time_ns` (the index's own mtime): a change in the same clock tick as
-  // the index write leaves the stat data as recorded, so such an entry proves nothing.
-  bool NotOlderThan(uint64_t time_ns) const { return mtime_ns >= time_ns || ctime_ns >= time_ns; }
-};
+// An entry whose file's stamp is NotOlderThan the index's mtime proves nothing: the file may
+// have changed in the clock tick in which the index was written, leaving the stamp as recorded.
+using FileStamp = util::FileStamp;
 
 struct IndexEntry {
   FileStamp stamp;

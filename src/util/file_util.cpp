@@ -104,13 +104,13 @@ constexpr size_t kMaxFile = 64u << 20;
 
 FileStat FromStat(const struct stat& st) {
   FileStat out;
-  out.device = static_cast<uint64_t>(st.st_dev);
-  out.inode = static_cast<uint64_t>(st.st_ino);
-  out.size = static_cast<uint64_t>(st.st_size);
-  out.mtime_ns = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000u +
-                 static_cast<uint64_t>(st.st_mtim.tv_nsec);
-  out.ctime_ns = static_cast<uint64_t>(st.st_ctim.tv_sec) * 1000000000u +
-                 static_cast<uint64_t>(st.st_ctim.tv_nsec);
+  out.stamp.device = static_cast<uint64_t>(st.st_dev);
+  out.stamp.inode = static_cast<uint64_t>(st.st_ino);
+  out.stamp.size = static_cast<uint64_t>(st.st_size);
+  out.stamp.mtime_ns = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000u +
+                       static_cast<uint64_t>(st.st_mtim.tv_nsec);
+  out.stamp.ctime_ns = static_cast<uint64_t>(st.st_ctim.tv_sec) * 1000000000u +
+                       static_cast<uint64_t>(st.st_ctim.tv_nsec);
   out.regular = S_ISREG(st.st_mode);
   return out;
 }

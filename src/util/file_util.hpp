@@ -21,13 +21,25 @@ std::string ReadStoreFile(const std::string& path);
 // The same, into memory meant for a big file (see large_alloc.hpp).
 LargeText ReadLargeFile(const std::string& path, size_t max_bytes);
 
-// What lstat(2) says of a file: enough to notice any change made to it.
-struct FileStat {
+// What lstat(2) says of a file that changes whenever the file does.
+struct FileStamp {
   uint64_t device = 0;
   uint64_t inode = 0;
   uint64_t size = 0;
   uint64_t mtime_ns = 0;
   uint64_t ctime_ns = 0;
+  bool operator==(const FileStamp& o) const {
+    return device == o.device && inode == o.inode && size == o.size && mtime_ns == o.mtime_ns &&
+           ctime_ns == o.ctime_ns;
+  }
+  bool operator!=(const FileStamp& o) const { return !(*this == o); }
+  // Changed at or after `time_ns`: a change made in the same clock tick as something written
+  // at `time_ns` may leave the stamp as it was.
+  bool NotOlderThan(uint64_t time_ns) const { return mtime_ns >= time_ns || ctime_ns >= time_ns; }
+};
+
+struct FileStat {
+  FileStamp stamp;
   bool regular = false;
 };
 // nullopt when there is no such file. Symlinks are not followed.

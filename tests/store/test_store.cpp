@@ -239,7 +239,7 @@ class Store {
       const store::CheckpointSummary& summary = contents->summaries[i];
       std::optional<util::FileStat> st = util::StatPath(file(summary.name));
       if (!st || !st->regular) continue;
-      store::FileStamp stamp{st->device, st->inode, st->size, st->mtime_ns, st->ctime_ns};
+      const store::FileStamp& stamp = st->stamp;
       if (stamp != contents->stamps[i] || stamp.NotOlderThan(contents->mtime_ns)) continue;
       INFO("index entry " << summary.name);
       std::string path = file(summary.name);
@@ -741,10 +741,10 @@ TEST_CASE("a file replaced after the index was written is read again", "[index]"
     REQUIRE(before);
     const std::string new_time = "<creationTime>" + std::to_string(kEpoch + 88) + "</creationTime>";
     WriteInPlace(s.file("c33"), Replace(text, old_time, new_time));
-    SetMtime(s.file("c33"), before->mtime_ns);
+    SetMtime(s.file("c33"), before->stamp.mtime_ns);
     std::optional<util::FileStat> after = util::StatPath(s.file("c33"));
-    REQUIRE((after->inode == before->inode && after->size == before->size &&
-             after->mtime_ns == before->mtime_ns));
+    REQUIRE((after->stamp.inode == before->stamp.inode && after->stamp.size == before->stamp.size &&
+             after->stamp.mtime_ns == before->stamp.mtime_ns));
     REQUIRE(creation_of_c33() == kEpoch + 88);
   }
 }
@@ -766,7 +766,7 @@ TEST_CASE("an index entry no older than its file proves nothing (racily clean)",
   std::string text = Slurp(s.index());
   const std::string field = "\tc5\tc4\t" + std::to_string(truth) + "\t";
   const std::string lying = Replace(text, field, "\tc5\tc4\t42\t");
-  const uint64_t file_time = util::StatPath(s.file("c5"))->mtime_ns;
+  const uint64_t file_time = util::StatPath(s.file("c5"))->stamp.mtime_ns;
   auto plant = [&](uint64_t index_time) {
     util::WriteFileAtomic(s.index(), lying);
     SetMtime(s.index(), index_time);
