@@ -569,6 +569,18 @@ class Bench:
                      f"({f0['target']}): removed {f0['removed']}, added {f0['added']}, "
                      f"rewritten {f0['rewritten']}, appended to {f0['appended']}, "
                      f"{fmt_bytes(f0['written_bytes'])} written")
+        self.res["stat_floor"] = {
+            name: self.stat_floor(os.path.join(self.root, name, "checkpoints"))
+            for name in (SMALL_DOMAIN, DOMAIN)}
+
+    # The least any check of every file against the index costs: list + lstat on 2 threads.
+    def stat_floor(self, directory):
+        if not os.access(self.o.stat_floor, os.X_OK):
+            self.warn(f"no {self.o.stat_floor}: the floor of a delete is not measured")
+            return None
+        out = subprocess.run([self.o.stat_floor, directory, str(max(self.o.reps, 5))],
+                             check=True, capture_output=True, text=True).stdout.split()
+        return {"files": int(out[0]), "ms": float(out[1])}
 
     # report ----------------------------------------------------------------------------
     def report(self):
@@ -644,6 +656,17 @@ class Bench:
                              f"{SMALL_CHAIN})", f"{fmt_ms(small_s)} (x{ratio:.2f})", "-",
                              f"<= x{TARGET_DELETE_RATIO:.0f}" +
                              ("  [met]" if ratio <= TARGET_DELETE_RATIO else "  [MISSED]")))
+                floors = self.res.get("stat_floor", {})
+                big, little = floors.get(DOMAIN), floors.get(SMALL_DOMAIN)
+                if big and little:
+                    extra_s = (big["ms"] - little["ms"]) / 1000
+                    rows.append((f"  floor: list + lstat of {big['files']} files (2 threads)",
+                                 f"{big['ms']:.1f} ms (of {little['files']}: "
+                                 f"{little['ms']:.1f} ms)", "-", "-"))
+                    rows.append(("  least ratio that checking every file allows",
+                                 f"x{(small_s + extra_s) / small_s:.2f} "
+                                 f"(= ({fmt_ms(small_s)} + {extra_s * 1000:.1f} ms) / "
+                                 f"{fmt_ms(small_s)})", "-", "-"))
         for key in ("list", "tree", "topological", "name"):
             e = ops[key]
             kb = e["virtckpt"].get("peak_rss_kb")
@@ -740,6 +763,8 @@ def parse_args(argv):
     ap.add_argument("--no-virsh", action="store_true", help="measure virtckpt only")
     ap.add_argument("--virtckpt", help="virtckpt binary (default build/src/virtckpt)")
     ap.add_argument("--default-virtckpt", help=argparse.SUPPRESS)
+    ap.add_argument("--stat-floor", help="stat_floor binary (default: bench/stat_floor in the "
+                    "build directory of --virtckpt)")
     ap.add_argument("--workdir", help="work directory (default: a new temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--json", help="also write all samples to this file")
@@ -751,6 +776,8 @@ def parse_args(argv):
     o.growth = ([int(x) for x in o.growth.split(",") if x] if o.growth else
                 [o.chain // 10, o.chain // 5, 2 * o.chain // 5, 4 * o.chain // 5])
     o.virtckpt = os.path.abspath(o.virtckpt or o.default_virtckpt or "build/src/virtckpt")
+    o.stat_floor = os.path.abspath(o.stat_floor or os.path.join(
+        os.path.dirname(os.path.dirname(o.virtckpt)), "bench", "stat_floor"))
     if not os.access(o.virtckpt, os.X_OK):
         ap.error(f"virtckpt binary not found: {o.virtckpt} (build it or pass --virtckpt)")
     if not o.no_virsh and not shutil.which("virsh"):
