@@ -25,6 +25,10 @@ double ListAndStatMs(const char* dir, size_t* files) {
     std::exit(1);
   }
   DIR* listing = fdopendir(dup(fd));
+  if (!listing) {
+    std::perror(dir);
+    std::exit(1);
+  }
   std::vector<std::string> names;
   while (dirent* entry = readdir(listing)) {
     if (entry->d_name[0] != '.') names.emplace_back(entry->d_name);
