@@ -25,7 +25,7 @@ const std::vector<std::string>& Arguments::All(const std::string& name) const {
 
 std::string ResolveDomain(Context& ctx, const Arguments& args) {
   std::string wanted = args.GetNonEmpty("domain").value_or("");
-  std::optional<std::string> name = ctx.backend.ResolveDomain(wanted);
+  std::optional<std::string> name = ctx.backend().ResolveDomain(wanted);
   if (!name) throw CommandError({"failed to get domain '" + wanted + "'"});
   return *name;
 }

@@ -8,6 +8,7 @@
 #include "cli/domain_access.hpp"
 #include "cli/plan_output.hpp"
 #include "cli/table.hpp"
+#include "cli/xml_output.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "qcow2/image_probe.hpp"
 #include "util/clock.hpp"
@@ -57,8 +58,13 @@ void PrintPlan(Context& ctx, const Arguments& args, const backup::BackupPlan& pl
   }
 }
 
-// The <incremental> of a <domainbackup> document, if any.
-std::optional<std::string> IncrementalOf(const std::string& path) {
+// What a --backupxml document asks for: its base, and a pull-mode unix socket.
+struct BackupRequest {
+  std::optional<std::string> incremental;
+  std::optional<std::string> pull_socket;
+};
+
+BackupRequest ReadBackupXml(const std::string& path) {
   xml::ParseOptions options;
   options.source = "(domain_backup)";
   xml::Document doc = xml::Document::Parse(util::ReadFile(path), options);
@@ -66,7 +72,79 @@ std::optional<std::string> IncrementalOf(const std::string& path) {
     throw CommandError(
         {"XML error: expecting root element of 'domainbackup', not '" + doc.RootName() + "'"});
   }
-  return doc.Root().ChildText("incremental");
+  xml::Node root = doc.Root();
+  // Target files (<target>, <scratch>, <driver>) are the caller's business; which disks are
+  // backed up, and how, virtckpt decides itself.
+  if (const xml::Node* disks = root.FirstChild("disks")) {
+    for (const xml::Node* disk : disks->ChildElements("disk")) {
+      if (disk->Attribute("backupmode") || disk->Attribute("incremental") ||
+          disk->Attribute("backup").value_or("yes") != "yes") {
+        throw CommandError({"unsupported configuration: virtckpt decides the backup of each "
+                            "disk itself (see backup-plan); disk '" +
+                            disk->Attribute("name").value_or("") + "' of " + path + " sets it"});
+      }
+    }
+  }
+  BackupRequest request;
+  request.incremental = root.ChildText("incremental");
+  if (root.Attribute("mode").value_or("push") == "pull") {
+    const xml::Node* server = root.FirstChild("server");
+    if (!server || server->Attribute("transport").value_or("tcp") != "unix" ||
+        !server->Attribute("socket")) {
+      throw CommandError(
+          {"unsupported configuration: virtckpt describes pull-mode backups "
+           "over a unix socket only: <server transport='unix' socket='PATH'/>"});
+    }
+    request.pull_socket = server->Attribute("socket");
+  }
+  return request;
+}
+
+// Both sources of one fact must agree: never resolved silently in favour of one.
+void Agree(const std::optional<std::string>& option, const std::string& option_name,
+           const std::optional<std::string>& document, const std::string& what,
+           const std::string& file) {
+  if (option && document && *option != *document) {
+    throw CommandError({"invalid argument: " + option_name + " names checkpoint '" + *option +
+                        "' but the " + what + " of " + file + " names '" + *document + "'"});
+  }
+}
+
+// The checkpoint the job creates, from --checkpoint and --checkpointxml; none when neither.
+std::optional<conf::CheckpointDef> NewCheckpoint(const Arguments& args) {
+  std::optional<std::string> name = args.GetNonEmpty("checkpoint");
+  std::optional<std::string> file = args.GetNonEmpty("checkpointxml");
+  if (!name && !file) return std::nullopt;
+  // The name goes through the document, so that the schema checks it as for checkpoint-create.
+  std::string checkpoint_xml = file ? util::ReadFile(*file)
+                                    : "<domaincheckpoint>" +
+                                          (name ? "<name>" + xml::Escape(*name) + "</name>" : "") +
+                                          "</domaincheckpoint>";
+  conf::CheckpointDef def = conf::ParseCheckpoint(checkpoint_xml, 0);
+  if (name && file) {
+    if (!conf::IsValidCheckpointName(*name)) {
+      throw CommandError({"invalid argument: checkpoint name '" + *name +
+                          "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*"});
+    }
+    Agree(name, "--checkpoint", def.name.empty() ? std::nullopt : std::optional(def.name), "<name>",
+          *file);
+    def.name = *name;
+  }
+  return def;
+}
+
+// Our own options: the plan is printed. Without them the command is virsh's.
+bool OwnForm(const Arguments& args) {
+  for (const char* option : {"since", "checkpoint", "json", "xml", "pull-socket", "owner"}) {
+    if (args.Has(option)) return true;
+  }
+  return false;
+}
+
+std::string EndedMessage(const store::BackupJob& job, const char* how) {
+  if (job.checkpoint.empty()) return std::string("Backup job ") + how + "\n";
+  return "Backup job of checkpoint " + job.checkpoint + " " + how +
+         (std::string(how) == "aborted" ? ": checkpoint removed\n" : "\n");
 }
 
 }  // namespace
@@ -80,48 +158,51 @@ void RunBackupPlan(Context& ctx, const Arguments& args) {
 void RunBackupBegin(Context& ctx, const Arguments& args) {
   ExclusiveOutputs(args);
   std::optional<std::string> since = args.GetNonEmpty("since");
+  std::optional<std::string> pull_socket = args.Get("pull-socket");
   if (auto backup_xml = args.GetNonEmpty("backupxml")) {
-    std::optional<std::string> incremental = IncrementalOf(*backup_xml);
-    if (since && incremental && *since != *incremental) {
-      throw CommandError({"invalid argument: --since names checkpoint '" + *since +
-                          "' but the <incremental> of " + *backup_xml + " names '" + *incremental +
-                          "'"});
+    BackupRequest request = ReadBackupXml(*backup_xml);
+    Agree(since, "--since", request.incremental, "<incremental>", *backup_xml);
+    if (!since) since = request.incremental;
+    if (pull_socket && request.pull_socket && *pull_socket != *request.pull_socket) {
+      throw CommandError({"invalid argument: --pull-socket names '" + *pull_socket +
+                          "' but the <server> of " + *backup_xml + " names '" +
+                          *request.pull_socket + "'"});
     }
-    if (!since) since = incremental;
+    if (!pull_socket) pull_socket = request.pull_socket;
   }
-  std::optional<std::string> name = args.GetNonEmpty("checkpoint");
-  std::optional<std::string> file = args.GetNonEmpty("checkpointxml");
-  // The name goes through the document, so that the schema checks it as for checkpoint-create.
-  std::string checkpoint_xml = file ? util::ReadFile(*file)
-                                    : "<domaincheckpoint>" +
-                                          (name ? "<name>" + xml::Escape(*name) + "</name>" : "") +
-                                          "</domaincheckpoint>";
-  conf::CheckpointDef def = conf::ParseCheckpoint(checkpoint_xml, 0);
-  if (name && file) {
-    if (!conf::IsValidCheckpointName(*name)) {
-      throw CommandError({"invalid argument: checkpoint name '" + *name +
-                          "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*"});
-    }
-    if (!def.name.empty() && def.name != *name) {
-      throw CommandError({"invalid argument: --checkpoint names checkpoint '" + *name + "' but " +
-                          *file + " names '" + def.name + "'"});
-    }
-    def.name = *name;
-  }
-  if (def.name.empty()) {
-    throw CommandError(
-        {"backup-begin needs the new checkpoint: --checkpoint NAME or "
-         "--checkpointxml FILE"});
-  }
+  std::optional<conf::CheckpointDef> def = NewCheckpoint(args);
   OpenDomain open = Open(ctx, args, store::Access::Write, false);
   backup::BackupPlan plan = Plan(*open.catalog, since);
-  open.catalog->BeginBackup(std::move(def), since.value_or(""), args.Get("owner").value_or(""),
-                            ctx.now());
-  std::optional<store::BackupJob> job = open.catalog->PendingJob();
+  store::BackupJob job;
+  job.since = since.value_or("");
+  job.started = ctx.now();
+  job.reuse_external = args.Flag("reuse-external");
+  job.backup_xml = backup::FormatDomainBackup(plan, pull_socket);
+  job = open.catalog->BeginBackup(std::move(def), std::move(job), args.Get("owner").value_or(""));
+  if (!OwnForm(args)) {
+    ctx.out << "Backup started\n";
+    return;
+  }
   if (!args.Flag("xml") && !args.Flag("json")) {
-    PrintExtra(ctx, "Backup started: checkpoint " + job->checkpoint + " is pending\n");
+    PrintExtra(ctx, job.checkpoint.empty()
+                        ? std::string("Backup started: no checkpoint is created\n")
+                        : "Backup started: checkpoint " + job.checkpoint + " is pending\n");
   }
   PrintPlan(ctx, args, plan, job);
+}
+
+void RunBackupDumpXml(Context& ctx, const Arguments& args) {
+  OpenDomain open = Open(ctx, args, store::Access::Read, false);
+  std::optional<store::BackupJob> job = open.catalog->PendingJob();
+  if (!job) {
+    throw CommandError({"Domain backup job id not found: no domain backup job present"});
+  }
+  std::string xml = job->backup_xml;
+  if (xml.empty()) {
+    backup::BackupPlan plan = Plan(*open.catalog, job->since);
+    xml = backup::FormatDomainBackup(plan, std::nullopt);
+  }
+  PrintXmlOrXPath(ctx, args, xml, "(domain_backup)");
 }
 
 void RunBackupEnd(Context& ctx, const Arguments& args) {
@@ -129,15 +210,24 @@ void RunBackupEnd(Context& ctx, const Arguments& args) {
   bool abort = args.Flag("abort");
   if (commit == abort) throw CommandError({"exactly one of --commit and --abort is required"});
   OpenDomain open = Open(ctx, args, store::Access::Write, false);
-  std::optional<store::BackupJob> job = open.catalog->PendingJob();
   if (commit) {
-    open.catalog->CommitBackup();
-    PrintExtra(ctx, "Backup job of checkpoint " + job->checkpoint + " committed\n");
+    PrintExtra(ctx, EndedMessage(open.catalog->CommitBackup(), "committed"));
   } else {
-    open.catalog->AbortBackup();
-    PrintExtra(ctx,
-               "Backup job of checkpoint " + job->checkpoint + " aborted: checkpoint removed\n");
+    PrintExtra(ctx, EndedMessage(open.catalog->AbortBackup(), "aborted"));
   }
+}
+
+void RunDomJobAbort(Context& ctx, const Arguments& args) {
+  OpenDomain open = Open(ctx, args, store::Access::Write, false);
+  if (!open.catalog->PendingJob()) {
+    throw CommandError({"Requested operation is not valid: no job is active on the domain"});
+  }
+  if (args.Flag("postcopy")) {
+    throw CommandError(
+        {"Requested operation is not valid: current job is not outgoing "
+         "migration in post-copy mode"});
+  }
+  open.catalog->AbortBackup();
 }
 
 void RunDomJobInfo(Context& ctx, const Arguments& args) {
@@ -151,7 +241,7 @@ void RunDomJobInfo(Context& ctx, const Arguments& args) {
           .Key("operation")
           .String("backup")
           .Key("checkpoint")
-          .String(job->checkpoint)
+          .StringOrNull(job->checkpoint)
           .Key("since")
           .StringOrNull(job->since)
           .Key("started")
@@ -175,7 +265,7 @@ void RunDomJobInfo(Context& ctx, const Arguments& args) {
   }
   print("Job type:", "Unbounded");
   print("Operation:", "Backup");
-  print("Checkpoint:", job->checkpoint);
+  print("Checkpoint:", job->checkpoint.empty() ? "-" : job->checkpoint);
   print("Since:", job->since.empty() ? "-" : job->since);
   print("Started:", util::FormatLocalTime(job->started));
 }

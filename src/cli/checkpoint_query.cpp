@@ -3,6 +3,7 @@
 
 #include "cli/checkpoint_commands.hpp"
 #include "cli/domain_access.hpp"
+#include "cli/xml_output.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "xml/document.hpp"
 
@@ -21,16 +22,7 @@ void RunCheckpointDumpXml(Context& ctx, const Arguments& args) {
          "is not part of this version of virtckpt"});
   }
   std::string xml = conf::FormatCheckpoint(open.catalog->Read(name).def, flags);
-  std::optional<std::string> xpath = args.Get("xpath");
-  if (!xpath) {
-    ctx.out << xml;
-    return;
-  }
-  xml::ParseOptions options;
-  options.source = "(domain_checkpoint)";
-  options.drop_blanks = true;
-  ctx.out.flush();
-  ctx.out << xml::Document::Parse(xml, options).DumpXPath(*xpath, args.Flag("wrap"));
+  PrintXmlOrXPath(ctx, args, xml, "(domain_checkpoint)");
 }
 
 void RunCheckpointInfo(Context& ctx, const Arguments& args) {

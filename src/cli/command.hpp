@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/connection.hpp"
 #include "store/backend.hpp"
 
 namespace virtckpt::cli {
@@ -39,6 +40,16 @@ struct CommandDef {
   const char* description;  // the DESCRIPTION paragraph
   std::vector<OptionDef> options;
   void (*run)(Context& ctx, const Arguments& args);
+  // Not listed by `help` (virsh's internal `complete`).
+  bool hidden = false;
+};
+
+// A group of `help`'s listing: virsh's groups with the commands virsh puts there, in virsh's
+// order, then groups of our own.
+struct CommandGroup {
+  const char* title;
+  const char* keyword;  // `help KEYWORD` prints the group
+  std::vector<const char*> commands;
 };
 
 // Options as the parser found them.
@@ -72,18 +83,28 @@ class CommandError : public std::exception {
 };
 
 struct Context {
-  store::Backend& backend;
+  Connection& connection;
   std::ostream& out;
   std::ostream& err;
   bool quiet = false;
   // The time a new checkpoint gets.
   int64_t (*now)() = nullptr;
+  // Commands come from standard input: virsh's interactive mode, where `cd` works.
+  bool interactive = false;
+  // Set by quit and exit: the commands after it do not run.
+  bool quit = false;
+  // An "error: " line went to stderr (a failed command, or echo --err).
+  bool error_printed = false;
+
+  store::Backend& backend() const { return connection.backend(); }
 };
 
 // virsh's domain argument: a name or uuid; throws virsh's "failed to get domain 'X'".
 std::string ResolveDomain(Context& ctx, const Arguments& args);
 
 const std::vector<CommandDef>& Commands();
+const std::vector<CommandGroup>& CommandGroups();
+const CommandGroup* FindCommandGroup(const std::string& keyword);
 const CommandDef* FindCommand(const std::string& name);
 
 }  // namespace virtckpt::cli

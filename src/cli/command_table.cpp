@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "cli/domain_commands.hpp"
 #include "cli/help.hpp"
+#include "cli/shell_commands.hpp"
 
 namespace virtckpt::cli {
 
@@ -41,6 +42,10 @@ void RunHelp(Context& ctx, const Arguments& args) {
     ctx.out << FormatCommandList();
     return;
   }
+  if (const CommandGroup* group = FindCommandGroup(*name)) {
+    ctx.out << FormatCommandGroup(*group);
+    return;
+  }
   const CommandDef* command = FindCommand(*name);
   if (!command) {
     throw CommandError({"command or command group '" + *name + "' doesn't exist"});
@@ -68,11 +73,12 @@ std::vector<CommandDef> BuildCommands() {
        RunAttachDisk},
       {"backup-begin",
        "Start a disk backup of a live domain",
-       "Creates the new checkpoint in the pending state and prints the backup plan since the "
-       "base checkpoint; end the job with backup-end.",
+       "Use XML to start a full or incremental disk backup of a live domain, optionally "
+       "creating a checkpoint",
        {kDomain,
         {"backupxml", kString, "domain backup XML"},
         {"checkpointxml", kString, "domain checkpoint XML"},
+        {"reuse-external", kBool, "reuse files provided by caller"},
         {"since", kString, "base checkpoint of an incremental backup", true},
         {"checkpoint", kString, "name of the new checkpoint", true},
         kJson,
@@ -80,6 +86,13 @@ std::vector<CommandDef> BuildCommands() {
         {"pull-socket", kString, "with --xml: pull mode over this unix socket", true},
         kOwner},
        RunBackupBegin},
+      {"backup-dumpxml",
+       "Dump XML for an ongoing domain block backup job",
+       "Backup Dump XML",
+       {kDomain,
+        {"xpath", kString, "xpath expression to filter the XML document", false, true},
+        {"wrap", kBool, "wrap xpath results in an common root element"}},
+       RunBackupDumpXml},
       {"backup-end",
        "end a pending backup job",
        "Commits the pending checkpoint of the backup job, or aborts the job and removes it.",
@@ -103,6 +116,11 @@ std::vector<CommandDef> BuildCommands() {
        "recorded, or acknowledges them as carried out.",
        {kDomain, kJson, {"clear", kBool, "acknowledge that they were carried out", true}},
        RunBitmapOps},
+      {"cd",
+       "change the current directory",
+       "Change the current directory.",
+       {{"dir", kString, "directory to switch to (default: home or else root)"}},
+       RunCd},
       {"checkpoint-create",
        "Create a checkpoint from XML",
        "Create a checkpoint from XML for use in future incremental backups",
@@ -175,6 +193,11 @@ std::vector<CommandDef> BuildCommands() {
        "Extract the checkpoint's parent, if any",
        {kDomain, {"checkpointname", kString, "find parent of checkpoint name"}},
        RunCheckpointParent},
+      {"connect",
+       "(re)connect to hypervisor",
+       "Connect to local hypervisor. This is built-in command after shell start up.",
+       {{"name", kString, "hypervisor connection URI"}},
+       RunConnect},
       {"define",
        "define (but don't start) a domain from an XML file",
        "Define a domain.",
@@ -194,6 +217,11 @@ std::vector<CommandDef> BuildCommands() {
        "Show the bitmap model, bitmap mode and granularity of a domain, or change them.",
        {kDomain, kBitmapModel, kBitmapMode, kGranularity, kJson},
        RunDomainSet},
+      {"domjobabort",
+       "abort active domain job",
+       "Aborts the currently running domain job",
+       {kDomain, {"postcopy", kBool, "interrupt post-copy migration"}},
+       RunDomJobAbort},
       {"domjobinfo",
        "domain job information",
        "Returns information about jobs running on a domain.",
@@ -215,9 +243,19 @@ std::vector<CommandDef> BuildCommands() {
         {"xpath", kString, "xpath expression to filter the XML document", false, true},
         {"wrap", kBool, "wrap xpath results in an common root element"}},
        RunDumpXml},
+      {"echo",
+       "echo arguments. Used for internal testing.",
+       "Echo back arguments, possibly with quoting. Used for internal testing.",
+       {{"shell", kBool, "escape for shell use"},
+        {"xml", kBool, "escape for XML use"},
+        {"split", kBool, "split each argument on ','; ',,' is an escape sequence"},
+        {"err", kBool, "output to stderr"},
+        {"string", kArgv, "arguments to echo"}},
+       RunEcho},
+      {"exit", "quit this interactive terminal", "", {}, RunQuit},
       {"help",
        "print help",
-       "Prints global help, command specific help, or help for a group of related commands",
+       "Prints global help, command specific help, or help for a\n    group of related commands",
        {{"command", kString,
          "Prints global help, command specific help, or help for a group of related commands"}},
        RunHelp},
@@ -230,6 +268,8 @@ std::vector<CommandDef> BuildCommands() {
         {"name", kBool, "list domain names only"},
         {"table", kBool, "list table (default)"}},
        RunList},
+      {"pwd", "print the current directory", "Print the current directory.", {}, RunPwd},
+      {"quit", "quit this interactive terminal", "", {}, RunQuit},
       {"undefine",
        "undefine a domain",
        "Undefine an inactive domain, or convert persistent to transient.",
@@ -241,6 +281,32 @@ std::vector<CommandDef> BuildCommands() {
 }
 
 }  // namespace
+
+const std::vector<CommandGroup>& CommandGroups() {
+  static const std::vector<CommandGroup> groups = {
+      {"Domain Management",
+       "domain",
+       {"attach-device", "attach-disk", "define", "detach-device", "detach-disk", "domjobabort",
+        "domjobinfo", "dumpxml", "undefine"}},
+      {"Domain Monitoring", "monitor", {"domblklist", "list"}},
+      {"Checkpoint",
+       "checkpoint",
+       {"checkpoint-create", "checkpoint-create-as", "checkpoint-delete", "checkpoint-dumpxml",
+        "checkpoint-edit", "checkpoint-info", "checkpoint-list", "checkpoint-parent"}},
+      {"Backup", "backup", {"backup-begin", "backup-dumpxml"}},
+      {"Backup Plans and Jobs", "plan", {"backup-plan", "backup-end", "bitmap-ops"}},
+      {"Checkpoint Settings", "settings", {"domain-set"}},
+      {"Virsh itself", "virsh", {"cd", "echo", "exit", "help", "pwd", "quit", "connect"}},
+  };
+  return groups;
+}
+
+const CommandGroup* FindCommandGroup(const std::string& keyword) {
+  for (const auto& group : CommandGroups()) {
+    if (keyword == group.keyword) return &group;
+  }
+  return nullptr;
+}
 
 const std::vector<CommandDef>& Commands() {
   static const std::vector<CommandDef> commands = BuildCommands();

@@ -7,7 +7,7 @@ namespace virtckpt::cli {
 OpenDomain Open(Context& ctx, const Arguments& args, store::Access access, bool warn_pending_job) {
   std::string name = ResolveDomain(ctx, args);
   OpenDomain open;
-  open.session = ctx.backend.Open(name, access);
+  open.session = ctx.backend().Open(name, access);
   for (const auto& warning : open.session->warnings()) {
     ctx.out.flush();
     ctx.err << "warning: " << warning << "\n";
@@ -20,9 +20,8 @@ OpenDomain Open(Context& ctx, const Arguments& args, store::Access access, bool 
 void WarnIfJobPending(Context& ctx, const store::Catalog& catalog) {
   if (auto job = catalog.PendingJob()) {
     ctx.out.flush();
-    ctx.err << "warning: domain '" << catalog.domain().name()
-            << "' has a pending backup job (checkpoint '" << job->checkpoint
-            << "'); end it with backup-end --commit or --abort\n";
+    ctx.err << "warning: domain '" << catalog.domain().name() << "' has a pending backup job ("
+            << store::JobDescription(*job) << "); end it with backup-end --commit or --abort\n";
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "cli/domain_access.hpp"
 #include "cli/table.hpp"
+#include "cli/xml_output.hpp"
 #include "conf/domain_def.hpp"
 #include "util/error.hpp"
 #include "util/file_util.hpp"
@@ -138,16 +139,18 @@ void RunDefine(Context& ctx, const Arguments& args) {
       throw fail(e.what());
     }
   }();
-  if (!def.uuid().empty()) {
-    std::optional<std::string> holder = ctx.backend.ResolveDomain(def.uuid());
+  // A store that does not exist yet holds no domain; its first define makes it.
+  bool store_exists = ctx.backend().Exists();
+  if (store_exists && !def.uuid().empty()) {
+    std::optional<std::string> holder = ctx.backend().ResolveDomain(def.uuid());
     if (holder && *holder != def.name()) {
       throw fail("operation failed: domain '" + *holder + "' already exists with uuid " +
                  def.uuid());
     }
   }
   std::optional<store::DomainSettings> settings;
-  if (ctx.backend.ResolveDomain(def.name()) == def.name()) {
-    auto session = ctx.backend.Open(def.name(), store::Access::Read);
+  if (store_exists && ctx.backend().ResolveDomain(def.name()) == def.name()) {
+    auto session = ctx.backend().Open(def.name(), store::Access::Read);
     WarnIfJobPending(ctx, store::Catalog(*session));
     const std::string& old_uuid = session->domain().uuid();
     if (!def.uuid().empty() && def.uuid() != old_uuid) {
@@ -166,7 +169,7 @@ void RunDefine(Context& ctx, const Arguments& args) {
     def.EnsureUuid();
     settings = SettingsFrom(args, {});
   }
-  ctx.backend.Define(def, settings);
+  ctx.backend().Define(def, settings);
   PrintExtra(ctx, "Domain '" + def.name() + "' defined from " + file + "\n");
 }
 
@@ -187,7 +190,7 @@ void RunUndefine(Context& ctx, const Arguments& args) {
   std::string name = ResolveDomain(ctx, args);
   std::vector<store::BitmapOp> dropped;
   try {
-    dropped = ctx.backend.Undefine(name, args.Flag("checkpoints-metadata"));
+    dropped = ctx.backend().Undefine(name, args.Flag("checkpoints-metadata"));
   } catch (const util::Error& e) {
     if (e.code() != util::ErrorCode::OperationInvalid) throw;
     throw CommandError({"Failed to undefine domain '" + name + "'", e.what()});
@@ -200,11 +203,11 @@ void RunUndefine(Context& ctx, const Arguments& args) {
 }
 
 void RunList(Context& ctx, const Arguments& args) {
-  std::vector<std::string> names = ctx.backend.ListDomains();
+  std::vector<std::string> names = ctx.backend().ListDomains();
   if (args.Flag("name") || args.Flag("uuid")) {
     for (const auto& name : names) {
       if (args.Flag("uuid")) {
-        ctx.out << ctx.backend.Open(name, store::Access::Read)->domain().uuid() << "\n";
+        ctx.out << ctx.backend().Open(name, store::Access::Read)->domain().uuid() << "\n";
       } else {
         ctx.out << name << "\n";
       }
@@ -219,16 +222,7 @@ void RunList(Context& ctx, const Arguments& args) {
 void RunDumpXml(Context& ctx, const Arguments& args) {
   OpenDomain open = Open(ctx, args, store::Access::Read);
   std::string xml = open.catalog->domain().Format(0, args.Flag("security-info"));
-  std::optional<std::string> xpath = args.Get("xpath");
-  if (!xpath) {
-    ctx.out << xml;
-    return;
-  }
-  xml::ParseOptions options;
-  options.source = "(domain_definition)";
-  options.drop_blanks = true;
-  ctx.out.flush();
-  ctx.out << xml::Document::Parse(xml, options).DumpXPath(*xpath, args.Flag("wrap"));
+  PrintXmlOrXPath(ctx, args, xml, "(domain_definition)");
 }
 
 void RunDomBlkList(Context& ctx, const Arguments& args) {

@@ -6,7 +6,9 @@ namespace virtckpt::cli {
 
 namespace {
 
-std::string SynopsisWord(const OptionDef& opt) {
+// virsh names a repeated argument in the synopsis only once a positional string option came
+// before it ("[[--diskspec] <string>]..."); otherwise it is just "[<string>]...".
+std::string SynopsisWord(const OptionDef& opt, bool named_argv) {
   std::string name = opt.name;
   switch (opt.type) {
     case OptionType::Bool:
@@ -16,12 +18,12 @@ std::string SynopsisWord(const OptionDef& opt) {
     case OptionType::Data:
       return "<" + name + ">";
     case OptionType::Argv:
-      return "[[--" + name + "] <string>]...";
+      return named_argv ? "[[--" + name + "] <string>]..." : "[<" + name + ">]...";
   }
   return "";
 }
 
-std::string OptionWord(const OptionDef& opt) {
+std::string OptionWord(const OptionDef& opt, bool named_argv) {
   std::string name = opt.name;
   switch (opt.type) {
     case OptionType::Bool:
@@ -29,24 +31,36 @@ std::string OptionWord(const OptionDef& opt) {
     case OptionType::String:
       return "--" + name + " <string>";
     case OptionType::Data:
-    case OptionType::Argv:
       return "[--" + name + "] <string>";
+    case OptionType::Argv:
+      return named_argv ? "[--" + name + "] <string>" : "<" + name + ">";
   }
   return "";
+}
+
+bool NamesArgv(const CommandDef& command) {
+  for (const auto& opt : command.options) {
+    if (opt.type == OptionType::String && !opt.named_only) return true;
+    if (opt.type == OptionType::Argv) return false;
+  }
+  return false;
 }
 
 }  // namespace
 
 std::string FormatCommandHelp(const CommandDef& command) {
   std::string out = "  NAME\n    " + std::string(command.name) + " - " + command.summary + "\n\n";
+  bool named_argv = NamesArgv(command);
   out += "  SYNOPSIS\n    " + std::string(command.name);
-  for (const auto& opt : command.options) out += " " + SynopsisWord(opt);
-  out += "\n\n  DESCRIPTION\n    " + std::string(command.description) + "\n\n";
+  for (const auto& opt : command.options) out += " " + SynopsisWord(opt, named_argv);
+  out += "\n\n";
+  if (*command.description)
+    out += "  DESCRIPTION\n    " + std::string(command.description) + "\n\n";
   if (!command.options.empty()) {
     out += "  OPTIONS\n";
     for (const auto& opt : command.options) {
       char line[512];
-      snprintf(line, sizeof line, "    %-15s  %s\n", OptionWord(opt).c_str(), opt.help);
+      snprintf(line, sizeof line, "    %-15s  %s\n", OptionWord(opt, named_argv).c_str(), opt.help);
       out += line;
     }
     out += "\n";
@@ -54,14 +68,21 @@ std::string FormatCommandHelp(const CommandDef& command) {
   return out;
 }
 
-std::string FormatCommandList() {
-  std::string out = " virtckpt commands (help COMMAND for details):\n";
-  for (const auto& command : Commands()) {
-    char line[256];
-    snprintf(line, sizeof line, "    %-24s %s\n", command.name, command.summary);
+std::string FormatCommandGroup(const CommandGroup& group) {
+  std::string out = " " + std::string(group.title) + " (help keyword '" + group.keyword + "'):\n";
+  for (const char* name : group.commands) {
+    const CommandDef* command = FindCommand(name);
+    char line[512];
+    snprintf(line, sizeof line, "    %-30s %s\n", name, command ? command->summary : "");
     out += line;
   }
   return out + "\n";
+}
+
+std::string FormatCommandList() {
+  std::string out = "Grouped commands:\n\n";
+  for (const auto& group : CommandGroups()) out += FormatCommandGroup(group);
+  return out;
 }
 
 }  // namespace virtckpt::cli

@@ -9,7 +9,9 @@ namespace virtckpt::cli {
 
 // "  NAME\n    ...": the text `help COMMAND` prints (without the command's trailing blank line).
 std::string FormatCommandHelp(const CommandDef& command);
-// The command list `help` prints.
+// What `help KEYWORD` prints: the group's title line and its commands.
+std::string FormatCommandGroup(const CommandGroup& group);
+// The grouped command list `help` prints.
 std::string FormatCommandList();
 
 }  // namespace virtckpt::cli

@@ -65,14 +65,14 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    std::unique_ptr<store::Backend> backend =
-        store::OpenBackend(uri.empty() ? store::DefaultStoreUri() : uri);
-    cli::Context ctx{*backend, std::cout, std::cerr, quiet, util::NowSeconds};
+    cli::Connection connection(uri);
+    cli::Context ctx{connection, std::cout, std::cerr, quiet, util::NowSeconds};
     if (i < argc) return cli::RunArgv(ctx, std::vector<std::string>(argv + i, argv + argc));
-    bool interactive = isatty(STDIN_FILENO) != 0;
-    return cli::RunStream(ctx, std::cin, interactive ? "virtckpt # " : "");
+    ctx.interactive = true;
+    bool terminal = isatty(STDIN_FILENO) != 0;
+    return cli::RunStream(ctx, std::cin, terminal ? "virtckpt # " : "");
   } catch (const util::Error& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    for (const std::string& line : cli::ErrorLines(e)) std::cerr << "error: " << line << "\n";
     return 1;
   }
 }

@@ -83,7 +83,7 @@ std::string FormatPlanJson(const backup::BackupPlan& plan,
   json.EndArray();
   if (job) {
     json.Key("job").BeginObject();
-    json.Key("checkpoint").String(job->checkpoint);
+    json.Key("checkpoint").StringOrNull(job->checkpoint);
     json.Key("since").StringOrNull(job->since);
     json.Key("started").Number(job->started);
     json.EndObject();

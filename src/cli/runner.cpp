@@ -14,6 +14,7 @@ void PrintErrors(Context& ctx, const std::vector<std::string>& lines) {
   ctx.out.flush();
   for (const auto& line : lines) ctx.err << "error: " << line << "\n";
   ctx.err.flush();
+  ctx.error_printed = true;
 }
 
 struct ParsedCommand {
@@ -51,15 +52,22 @@ int Execute(Context& ctx, const ParsedCommand& parsed) {
     PrintErrors(ctx, e.lines());
     rc = 1;
   } catch (const util::Error& e) {
-    PrintErrors(ctx, {e.what()});
+    PrintErrors(ctx, ErrorLines(e));
     rc = 1;
   }
-  if (!ctx.quiet) ctx.out << "\n";
+  if (!ctx.quiet && !ctx.quit) ctx.out << "\n";
   ctx.out.flush();
   return rc;
 }
 
 }  // namespace
+
+std::vector<std::string> ErrorLines(const util::Error& e) {
+  if (e.code() == util::ErrorCode::NoConnect) {
+    return {"failed to connect to the hypervisor", e.what()};
+  }
+  return {e.what()};
+}
 
 int RunCommands(Context& ctx, const std::vector<std::vector<std::string>>& commands,
                 bool status_of_last) {
@@ -72,6 +80,7 @@ int RunCommands(Context& ctx, const std::vector<std::vector<std::string>>& comma
   }
   int rc = 0;
   for (const auto& p : parsed) {
+    if (ctx.quit) break;
     int status = Execute(ctx, p);
     rc = status_of_last ? status : rc | status;
   }
@@ -106,11 +115,11 @@ int RunStream(Context& ctx, std::istream& in, const std::string& prompt) {
       ctx.out.flush();
     }
     if (!std::getline(in, line)) break;
-    if (line == "quit" || line == "exit") break;
     rc |= RunLine(ctx, line);
+    if (ctx.quit) break;
   }
-  if (!prompt.empty()) ctx.out << "\n";
-  return rc;
+  if (!prompt.empty() && !ctx.quit) ctx.out << "\n";
+  return rc | (ctx.error_printed ? 1 : 0);
 }
 
 }  // namespace virtckpt::cli

@@ -7,8 +7,13 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "util/error.hpp"
 
 namespace virtckpt::cli {
+
+// The "error: " lines of an error: a store that cannot be opened is virsh's "failed to connect
+// to the hypervisor" first.
+std::vector<std::string> ErrorLines(const util::Error& e);
 
 // Parses every command of a list first (a parse error anywhere runs nothing), then runs them;
 // returns the last one's status, or 1 if any failed.

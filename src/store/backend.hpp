@@ -26,9 +26,11 @@ struct Change {
   // Appended to the domain's pending bitmap operations (before any removal is applied).
   std::vector<BitmapOp> bitmap_ops;
   bool clear_bitmap_ops = false;
+  bool set_job = false;
+  std::optional<BackupJob> job;  // with set_job: the job that begins, or none (it ended)
   bool empty() const {
     return upserts.empty() && removals.empty() && !set_current && !domain && !settings &&
-           bitmap_ops.empty() && !clear_bitmap_ops;
+           bitmap_ops.empty() && !clear_bitmap_ops && !set_job;
   }
 };
 
@@ -50,6 +52,8 @@ class DomainSession {
   virtual const std::vector<std::string>& warnings() const = 0;
   // Bitmap operations recorded and not yet acknowledged as carried out.
   virtual const std::vector<BitmapOp>& bitmap_ops() const = 0;
+  // The backup job that has begun and not ended, as recorded by job.xml.
+  virtual const std::optional<BackupJob>& job() const = 0;
   // The full record; throws Error(NotFound) if it is gone.
   virtual CheckpointRecord ReadCheckpoint(const std::string& name) = 0;
   // Applies the change; only for Write sessions. Afterwards the session reflects it.
@@ -59,6 +63,8 @@ class DomainSession {
 class Backend {
  public:
   virtual ~Backend() = default;
+  // Whether the store exists yet: one that does not is made by its first Define.
+  virtual bool Exists() const = 0;
   // Domain names, sorted.
   virtual std::vector<std::string> ListDomains() = 0;
   // Resolves a name or uuid to a domain name.
@@ -75,11 +81,21 @@ class Backend {
   virtual std::vector<BitmapOp> Undefine(const std::string& name, bool with_checkpoints) = 0;
 };
 
-// A directory path (the file store) or, later, a postgresql:// URI.
-std::unique_ptr<Backend> OpenBackend(const std::string& uri);
+// What reads find when a store directory does not exist: an empty store (the default store,
+// before its first write) or an error naming it (a store the user named). Writes create it.
+enum class MissingRoot { Empty, Error };
 
-// -c / --connect, else $VIRTCKPT_ROOT, else /var/lib/virtckpt for root, else
-// $XDG_DATA_HOME/virtckpt (or ~/.local/share/virtckpt).
+// A directory path (the file store) or, later, a postgresql:// URI. Any other URI
+// (qemu:///system, test:///default) is refused with Error(NoConnect), never taken as a path.
+std::unique_ptr<Backend> OpenBackend(const std::string& uri,
+                                     MissingRoot missing = MissingRoot::Error);
+
+// Starts with a URI scheme (RFC 3986: a letter, then letters, digits, '+', '-', '.', then ':');
+// a path such as ./qemu: or /srv/a:b does not.
+bool LooksLikeUri(const std::string& text);
+
+// The store used when neither -c nor $VIRTCKPT_ROOT names one: /var/lib/virtckpt for root,
+// else $XDG_DATA_HOME/virtckpt (or ~/.local/share/virtckpt).
 std::string DefaultStoreUri();
 
 }  // namespace virtckpt::store

@@ -69,36 +69,58 @@ void Catalog::Apply(const Change& change) {
   session_.Commit(change);
 }
 
+std::string JobDescription(const BackupJob& job) {
+  return job.checkpoint.empty() ? "no new checkpoint" : "checkpoint '" + job.checkpoint + "'";
+}
+
+namespace {
+
+std::string JobOf(const BackupJob& job) {
+  return job.checkpoint.empty() ? "that creates no checkpoint"
+                                : "of checkpoint '" + job.checkpoint + "'";
+}
+
+}  // namespace
+
 std::optional<BackupJob> Catalog::PendingJob() const {
+  if (session_.job()) return session_.job();
+  // A job begun by a virtckpt that kept it in its pending checkpoint only.
   for (const CheckpointSummary& c : session_.checkpoints()) {
     if (c.state != CheckpointState::Pending) continue;
     CheckpointRecord record = session_.ReadCheckpoint(c.name);
-    return BackupJob{c.name, record.meta.job_since, record.meta.job_started};
+    BackupJob job;
+    job.checkpoint = c.name;
+    job.since = record.meta.job_since;
+    job.started = record.meta.job_started;
+    return job;
   }
   return std::nullopt;
 }
 
 void Catalog::RefuseWhilePending(const std::string& what) const {
   if (auto job = PendingJob()) {
-    throw Error(ErrorCode::OperationInvalid,
-                "Requested operation is not valid: cannot " + what + " while the backup job of " +
-                    "checkpoint '" + job->checkpoint + "' is pending; end it with backup-end");
+    throw Error(ErrorCode::OperationInvalid, "Requested operation is not valid: cannot " + what +
+                                                 " while the backup job " + JobOf(*job) +
+                                                 " is pending; end it with backup-end");
   }
 }
 
 void Catalog::CheckNotFrozen(const std::optional<BackupJob>& job, const std::string& name) const {
   if (!job) return;
-  bool frozen = name == job->checkpoint;
-  if (!job->since.empty() && tree().IsAncestor(job->since, job->checkpoint)) {
-    for (const CheckpointSummary* c : tree().PathToRoot(tree().ParentOf(job->checkpoint))) {
+  bool frozen = !job->checkpoint.empty() && name == job->checkpoint;
+  // The chain from the job's base up to the checkpoint it starts from is in use.
+  std::string top =
+      job->checkpoint.empty() ? current().value_or("") : tree().ParentOf(job->checkpoint);
+  if (!job->since.empty() && !top.empty() &&
+      (top == job->since || tree().IsAncestor(job->since, top))) {
+    for (const CheckpointSummary* c : tree().PathToRoot(top)) {
       frozen |= c->name == name;
       if (c->name == job->since) break;
     }
   }
   if (frozen) {
     throw Error(ErrorCode::Busy, "Requested operation is not valid: checkpoint '" + name +
-                                     "' is in use by the pending backup job of checkpoint '" +
-                                     job->checkpoint + "'" +
+                                     "' is in use by the pending backup job " + JobOf(*job) +
                                      (job->since.empty() ? "" : " since '" + job->since + "'") +
                                      "; end it with backup-end");
   }
@@ -293,53 +315,71 @@ void Catalog::Delete(const std::string& name, DeleteMode mode, bool metadata_onl
   Apply(change);
 }
 
-std::string Catalog::BeginBackup(conf::CheckpointDef def, const std::string& since,
-                                 const std::string& owner, int64_t now) {
-  if (auto job = PendingJob()) {
-    throw Error(ErrorCode::Busy,
-                "Requested operation is not valid: another backup job (checkpoint '" +
-                    job->checkpoint + "') is pending for domain '" + domain().name() + "'");
+BackupJob Catalog::BeginBackup(std::optional<conf::CheckpointDef> def, BackupJob job,
+                               const std::string& owner) {
+  if (auto running = PendingJob()) {
+    throw Error(ErrorCode::Busy, "Requested operation is not valid: another backup job (" +
+                                     JobDescription(*running) + ") is pending for domain '" +
+                                     domain().name() + "'");
   }
-  CheckpointRecord record = NewRecord(std::move(def), owner, now);
-  record.meta.state = CheckpointState::Pending;
-  record.meta.job_since = since;
-  record.meta.job_started = now;
-  return AddNew(std::move(record));
-}
-
-void Catalog::CommitBackup() {
-  std::optional<BackupJob> job = PendingJob();
-  if (!job) {
-    throw Error(ErrorCode::OperationInvalid,
-                "Requested operation is not valid: no backup job is pending for domain '" +
-                    domain().name() + "'");
-  }
-  CheckpointRecord record = session_.ReadCheckpoint(job->checkpoint);
-  record.meta.state = CheckpointState::Committed;
-  record.meta.job_since.clear();
-  record.meta.job_started = 0;
   Change change;
-  change.upserts.push_back(std::move(record));
-  Apply(change);
-}
-
-void Catalog::AbortBackup() {
-  std::optional<BackupJob> job = PendingJob();
-  if (!job) {
-    throw Error(ErrorCode::OperationInvalid,
-                "Requested operation is not valid: no backup job is pending for domain '" +
-                    domain().name() + "'");
-  }
-  const CheckpointSummary& pending = Get(job->checkpoint);
-  std::string parent = tree().ParentOf(pending.name);
-  Change change;
-  change.bitmap_ops = FoldBitmaps({&pending}, parent, true, "abort backup " + pending.name);
-  if (current() && *current() == pending.name) {
+  if (def) {
+    CheckpointRecord record = NewRecord(std::move(*def), owner, job.started);
+    record.meta.state = CheckpointState::Pending;
+    record.meta.job_since = job.since;
+    record.meta.job_started = job.started;
+    job.checkpoint = record.def.name;
+    change.upserts.push_back(std::move(record));
     change.set_current = true;
-    if (!parent.empty()) change.current = parent;
+    change.current = job.checkpoint;
   }
-  change.removals.push_back(pending.name);
+  change.set_job = true;
+  change.job = job;
   Apply(change);
+  return job;
+}
+
+BackupJob Catalog::EndingJob() const {
+  std::optional<BackupJob> job = PendingJob();
+  if (!job) {
+    throw Error(ErrorCode::OperationInvalid,
+                "Requested operation is not valid: no backup job is pending for domain '" +
+                    domain().name() + "'");
+  }
+  return *job;
+}
+
+BackupJob Catalog::CommitBackup() {
+  BackupJob job = EndingJob();
+  Change change;
+  if (!job.checkpoint.empty()) {
+    CheckpointRecord record = session_.ReadCheckpoint(job.checkpoint);
+    record.meta.state = CheckpointState::Committed;
+    record.meta.job_since.clear();
+    record.meta.job_started = 0;
+    change.upserts.push_back(std::move(record));
+  }
+  change.set_job = true;
+  Apply(change);
+  return job;
+}
+
+BackupJob Catalog::AbortBackup() {
+  BackupJob job = EndingJob();
+  Change change;
+  if (!job.checkpoint.empty()) {
+    const CheckpointSummary& pending = Get(job.checkpoint);
+    std::string parent = tree().ParentOf(pending.name);
+    change.bitmap_ops = FoldBitmaps({&pending}, parent, true, "abort backup " + pending.name);
+    if (current() && *current() == pending.name) {
+      change.set_current = true;
+      if (!parent.empty()) change.current = parent;
+    }
+    change.removals.push_back(pending.name);
+  }
+  change.set_job = true;
+  Apply(change);
+  return job;
 }
 
 void Catalog::ClearBitmapOps() {

@@ -16,11 +16,8 @@ namespace virtckpt::store {
 enum class DeleteMode { Single, WithChildren, ChildrenOnly };
 
 // A backup job in progress: its new checkpoint is pending until the job ends.
-struct BackupJob {
-  std::string checkpoint;
-  std::string since;  // "" for a full backup
-  int64_t started = 0;
-};
+// "checkpoint 'NAME'", or "no new checkpoint" for a job that creates none.
+std::string JobDescription(const BackupJob& job);
 
 class Catalog {
  public:
@@ -48,13 +45,15 @@ class Catalog {
   void Delete(const std::string& name, DeleteMode mode, bool metadata_only);
 
   std::optional<BackupJob> PendingJob() const;
-  // Creates the job's checkpoint in the pending state; refuses a second job.
-  std::string BeginBackup(conf::CheckpointDef def, const std::string& since,
-                          const std::string& owner, int64_t now);
-  // The pending checkpoint becomes a normal one.
-  void CommitBackup();
-  // The pending checkpoint is removed, and its bitmaps are given back to its parent's.
-  void AbortBackup();
+  // Records the job, and creates its checkpoint (when def is given) in the pending state;
+  // refuses a second job. Returns the job.
+  BackupJob BeginBackup(std::optional<conf::CheckpointDef> def, BackupJob job,
+                        const std::string& owner);
+  // Ends the job; its pending checkpoint becomes a normal one. Returns the job.
+  BackupJob CommitBackup();
+  // Ends the job; its pending checkpoint is removed, and its bitmaps are given back to its
+  // parent's. Returns the job.
+  BackupJob AbortBackup();
   // Acknowledges that the recorded bitmap operations were carried out.
   void ClearBitmapOps();
 
@@ -71,6 +70,7 @@ class Catalog {
   // Refuses to change a checkpoint that a pending backup job depends on.
   void CheckNotFrozen(const std::optional<BackupJob>& job, const std::string& name) const;
   void RefuseWhilePending(const std::string& what) const;
+  BackupJob EndingJob() const;
   // The bitmap operations that fold `doomed` (a checkpoint and possibly its descendants) into
   // `heir`'s bitmaps: merges in the delta model, then removal of the doomed bitmaps.
   std::vector<BitmapOp> FoldBitmaps(const std::vector<const CheckpointSummary*>& doomed,

@@ -13,6 +13,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "store/backup_job_file.hpp"
 #include "store/bitmap_ops_file.hpp"
 #include "store/checkpoint_file.hpp"
 #include "store/checkpoint_scan.hpp"
@@ -116,6 +117,9 @@ class FileSession : public DomainSession {
       bitmap_ops_ =
           ParseBitmapOps(util::ReadStoreFile(dir_ + "/bitmap-ops.xml"), dir_ + "/bitmap-ops.xml");
     }
+    if (util::PathExists(dir_ + "/job.xml")) {
+      job_ = ParseBackupJob(util::ReadStoreFile(dir_ + "/job.xml"), dir_ + "/job.xml");
+    }
     LoadCheckpoints(scan.Get());
     if (current_ && !RowOf(*current_)) current_.reset();
     // Readers refresh a stale index too: under the shared lock no writer runs, so every
@@ -133,6 +137,7 @@ class FileSession : public DomainSession {
   const CheckpointSummaries& checkpoints() const override { return summaries_; }
   const util::NameTable* names() const override { return &position_; }
   const std::optional<std::string>& current() const override { return current_; }
+  const std::optional<BackupJob>& job() const override { return job_; }
   const std::vector<std::string>& warnings() const override { return warnings_; }
   const std::vector<BitmapOp>& bitmap_ops() const override { return bitmap_ops_; }
 
@@ -178,6 +183,11 @@ class FileSession : public DomainSession {
                                       : std::nullopt});
     }
     for (const auto& name : change.removals) files.push_back({"checkpoints/" + name + kSuffix, {}});
+    if (change.set_job) {
+      files.push_back({"job.xml", change.job
+                                      ? std::optional<std::string>(FormatBackupJob(*change.job))
+                                      : std::nullopt});
+    }
 
     std::vector<std::string> replaced;
     for (const auto& record : change.upserts) replaced.push_back(record.def.name);
@@ -204,6 +214,7 @@ class FileSession : public DomainSession {
     if (change.domain) domain_ = *change.domain;
     if (change.settings) settings_ = *change.settings;
     if (change.set_current) current_ = change.current;
+    if (change.set_job) job_ = change.job;
     int dirfd = OpenCheckpointDir();
     for (const auto& record : change.upserts) {
       auto stat = util::StatAt(dirfd, record.def.name + kSuffix);
@@ -449,6 +460,7 @@ class FileSession : public DomainSession {
   conf::DomainDef domain_;
   DomainSettings settings_;
   std::optional<std::string> current_;
+  std::optional<BackupJob> job_;
   // The loaded checkpoints: summaries_[i] was read from a file with stamps_[i].
   CheckpointSummaries summaries_;
   util::LargeVector<FileStamp> stamps_;
@@ -471,10 +483,16 @@ class FileSession : public DomainSession {
 
 class FileBackend : public Backend {
  public:
-  explicit FileBackend(std::string root)
-      : root_(std::move(root)), format_(ReadStoreFormat(root_)) {}
+  FileBackend(std::string root, MissingRoot missing)
+      : root_(std::move(root)),
+        missing_(missing),
+        exists_(RootExists(root_)),
+        format_(exists_ ? ReadStoreFormat(root_) : kStoreFormatVersion) {}
+
+  bool Exists() const override { return exists_; }
 
   std::vector<std::string> ListDomains() override {
+    if (!exists_) return NoStore<std::vector<std::string>>();
     std::vector<std::string> names;
     for (const std::string& name : ListDirectory(root_)) {
       if (IsUsableDomainName(name) && util::PathExists(DomainDir(name) + "/domain.xml")) {
@@ -486,6 +504,7 @@ class FileBackend : public Backend {
   }
 
   std::optional<std::string> ResolveDomain(const std::string& name_or_uuid) override {
+    if (!exists_) return NoStore<std::optional<std::string>>();
     if (IsUsableDomainName(name_or_uuid) &&
         util::PathExists(DomainDir(name_or_uuid) + "/domain.xml")) {
       return name_or_uuid;
@@ -504,6 +523,7 @@ class FileBackend : public Backend {
   }
 
   std::unique_ptr<DomainSession> Open(const std::string& name, Access access) override {
+    if (!exists_) NoStore<void>();
     if (!IsUsableDomainName(name) || !util::PathExists(DomainDir(name) + "/domain.xml")) {
       NoDomain(name);
     }
@@ -515,6 +535,11 @@ class FileBackend : public Backend {
 
   bool Define(const conf::DomainDef& def, const std::optional<DomainSettings>& settings) override {
     CheckDomainName(def.name());
+    if (!exists_) {
+      util::MakeDirectories(root_, 0700);
+      exists_ = true;
+      format_ = 1;
+    }
     Upgrade();
     std::string dir = DomainDir(def.name());
     std::unique_ptr<util::FileLock> lock = LockNewOrExisting(dir);
@@ -533,6 +558,7 @@ class FileBackend : public Backend {
   }
 
   std::vector<BitmapOp> Undefine(const std::string& name, bool with_checkpoints) override {
+    if (!exists_) NoStore<void>();
     if (!IsUsableDomainName(name) || !util::PathExists(DomainDir(name) + "/domain.xml")) {
       NoDomain(name);
     }
@@ -578,15 +604,41 @@ class FileBackend : public Backend {
     format_ = kStoreFormatVersion;
   }
 
+  // Whether the store directory exists; a store that does not is made by its first write.
+  static bool RootExists(const std::string& root) {
+    struct stat st;
+    if (stat(root.c_str(), &st) < 0) {
+      if (errno == ENOENT) return false;
+      throw Error(ErrorCode::NoConnect,
+                  "cannot open the store '" + root + "': " + std::strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      throw Error(ErrorCode::NoConnect, "the store '" + root + "' is not a directory");
+    }
+    return true;
+  }
+
+  // What a read finds in a store that does not exist yet: nothing, or an error naming it.
+  template <typename T>
+  T NoStore() const {
+    if (missing_ == MissingRoot::Error) {
+      throw Error(ErrorCode::NoConnect, "the store directory '" + root_ +
+                                            "' does not exist (a command that writes, " +
+                                            "such as define, creates it)");
+    }
+    if constexpr (!std::is_void_v<T>) return T{};
+  }
+
   std::string root_;
+  MissingRoot missing_;
+  bool exists_;
   int format_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> OpenFileBackend(const std::string& root) {
-  util::MakeDirectories(root, 0700);
-  return std::make_unique<FileBackend>(root);
+std::unique_ptr<Backend> OpenFileBackend(const std::string& root, MissingRoot missing) {
+  return std::make_unique<FileBackend>(root, missing);
 }
 
 }  // namespace virtckpt::store

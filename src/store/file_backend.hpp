@@ -9,6 +9,6 @@
 
 namespace virtckpt::store {
 
-std::unique_ptr<Backend> OpenFileBackend(const std::string& root);
+std::unique_ptr<Backend> OpenFileBackend(const std::string& root, MissingRoot missing);
 
 }  // namespace virtckpt::store

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 
 #include "store/backend.hpp"
@@ -10,7 +11,6 @@
 namespace virtckpt::store {
 
 std::string DefaultStoreUri() {
-  if (const char* root = std::getenv("VIRTCKPT_ROOT"); root && *root) return root;
   if (geteuid() == 0) return "/var/lib/virtckpt";
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
     return std::string(xdg) + "/virtckpt";
@@ -19,13 +19,32 @@ std::string DefaultStoreUri() {
   return std::string(home && *home ? home : ".") + "/.local/share/virtckpt";
 }
 
-std::unique_ptr<Backend> OpenBackend(const std::string& uri) {
+bool LooksLikeUri(const std::string& text) {
+  size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 ||
+      !std::isalpha(static_cast<unsigned char>(text[0]))) {
+    return false;
+  }
+  for (size_t i = 1; i < colon; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (!std::isalnum(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+std::unique_ptr<Backend> OpenBackend(const std::string& uri, MissingRoot missing) {
   if (util::StartsWith(uri, "postgresql://") || util::StartsWith(uri, "postgres://")) {
     throw util::Error(util::ErrorCode::Unsupported,
                       "this function is not supported by the connection driver: the PostgreSQL "
                       "store is not available in this build");
   }
-  return OpenFileBackend(uri);
+  if (LooksLikeUri(uri)) {
+    throw util::Error(util::ErrorCode::NoConnect,
+                      "unsupported URI '" + uri +
+                          "': virtckpt connects to a store directory (a path) or to a "
+                          "postgresql:// or postgres:// URI");
+  }
+  return OpenFileBackend(uri, missing);
 }
 
 }  // namespace virtckpt::store

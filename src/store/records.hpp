@@ -44,6 +44,15 @@ struct CheckpointMeta {
   int64_t job_started = 0;
 };
 
+// A backup job that has begun and not ended: DOMAIN/job.xml.
+struct BackupJob {
+  std::string checkpoint;  // the pending checkpoint it creates; "" when it creates none
+  std::string since;       // its base ("" for a full backup)
+  int64_t started = 0;
+  bool reuse_external = false;  // virsh's --reuse-external: the caller provided the targets
+  std::string backup_xml;       // its <domainbackup> document ("" when begun by an old virtckpt)
+};
+
 // A change to the bitmaps of one disk image that a checkpoint operation implies (in the delta
 // model, deleting N merges N's bitmap into its parent's). Recorded for whoever manages the
 // bitmaps: the hypervisor's tooling (external mode) or virtckpt itself (managed mode).

@@ -18,6 +18,7 @@ enum class ErrorCode {
   Unsupported,
   InvalidArgument,
   OperationInvalid,
+  NoConnect,  // printed after virsh's "failed to connect to the hypervisor"
   Internal,
 };
 

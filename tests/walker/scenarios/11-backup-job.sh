@@ -106,8 +106,12 @@ vc backup-begin job --backupxml "$T/backup.xml" --checkpointxml "$T/checkpoint.x
 vc domjobinfo job
 vc backup-end job --commit
 vc checkpoint-dumpxml job c7 --no-domain
-note usage errors
+note "---- job 6: a backup that creates no checkpoint, in our form"
 vc backup-begin job --since c7
+vc domjobinfo job
+vc backup-end job --commit
+vc checkpoint-list job --name
+note usage errors
 vc backup-begin job --since c7 --checkpoint c7
 vc backup-begin job --since c7 --checkpoint c8 --json --xml
 note options that name two different things: nothing is created
@@ -117,4 +121,14 @@ vc checkpoint-list job --name
 vc backup-end job
 vc backup-end job --commit --abort
 vc domjobinfo job
+note "---- job 7: virsh's form without a checkpoint; backup-dumpxml and domjobabort"
+vc backup-begin job --reuse-external
+note "job.xml:"; sub <"$VIRTCKPT_ROOT/job/job.xml" | sed "s/^/#   /" >>"$TRANSCRIPT"
+vc backup-dumpxml job
+vc backup-dumpxml job --xpath '//disk/@name'
+vc domjobabort job --postcopy
+vc domjobabort job
+vc domjobabort job
+vc backup-dumpxml job
+vc checkpoint-list job --name
 finish

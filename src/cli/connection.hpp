@@ -1,0 +1,35 @@
+// The store the commands work on: the one -c or $VIRTCKPT_ROOT names, else the default store,
+// and the one virsh's `connect` switches to.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/backend.hpp"
+
+namespace virtckpt::cli {
+
+class Connection {
+ public:
+  // An empty uri: $VIRTCKPT_ROOT, else the default store. Throws util::Error (NoConnect) for a
+  // URI that names no store virtckpt can open.
+  explicit Connection(const std::string& uri);
+
+  store::Backend& backend() { return *backend_; }
+
+  // virsh's `connect [URI]`: reopens the store (an empty uri), or opens another one; when that
+  // fails the current one stays.
+  void Reconnect(const std::string& uri);
+
+ private:
+  struct Target {
+    std::string uri;  // a directory is made absolute, so that a later `cd` does not move it
+    store::MissingRoot missing;
+  };
+  static Target Resolve(const std::string& uri);
+
+  Target target_;
+  std::unique_ptr<store::Backend> backend_;
+};
+
+}  // namespace virtckpt::cli

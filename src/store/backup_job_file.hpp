@@ -1,0 +1,13 @@
+// DOMAIN/job.xml: the backup job that has begun and not ended.
+#pragma once
+
+#include <string>
+
+#include "store/records.hpp"
+
+namespace virtckpt::store {
+
+std::string FormatBackupJob(const BackupJob& job);
+BackupJob ParseBackupJob(const std::string& text, const std::string& source);
+
+}  // namespace virtckpt::store
