@@ -95,9 +95,15 @@ struct Context {
   bool quit = false;
   // An "error: " line went to stderr (a failed command, or echo --err).
   bool error_printed = false;
+  // The command that runs.
+  const CommandDef* command = nullptr;
 
   store::Backend& backend() const { return connection.backend(); }
 };
+
+// On a read-only connection, libvirt's "operation forbidden: read only access prevents API"
+// for the API the running command would call.
+void RefuseIfReadOnly(const Context& ctx);
 
 // virsh's domain argument: a name or uuid; throws virsh's "failed to get domain 'X'".
 std::string ResolveDomain(Context& ctx, const Arguments& args);

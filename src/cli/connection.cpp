@@ -8,10 +8,11 @@ namespace virtckpt::cli {
 Connection::Connection(const std::string& uri)
     : target_(Resolve(uri)), backend_(store::OpenBackend(target_.uri, target_.missing)) {}
 
-void Connection::Reconnect(const std::string& uri) {
+void Connection::Reconnect(const std::string& uri, bool readonly) {
   Target target = uri.empty() ? target_ : Resolve(uri);
   backend_ = store::OpenBackend(target.uri, target.missing);
   target_ = target;
+  readonly_ = readonly;
 }
 
 // A store the user named (-c, $VIRTCKPT_ROOT, connect) must exist for a read; the default one

@@ -16,10 +16,13 @@ class Connection {
   explicit Connection(const std::string& uri);
 
   store::Backend& backend() { return *backend_; }
+  // virsh's read-only connection: commands that would change the store are refused.
+  bool readonly() const { return readonly_; }
+  void set_readonly(bool readonly) { readonly_ = readonly; }
 
-  // virsh's `connect [URI]`: reopens the store (an empty uri), or opens another one; when that
-  // fails the current one stays.
-  void Reconnect(const std::string& uri);
+  // virsh's `connect [URI] [--readonly]`: reopens the store (an empty uri), or opens another
+  // one; when that fails the current one stays.
+  void Reconnect(const std::string& uri, bool readonly);
 
  private:
   struct Target {
@@ -30,6 +33,7 @@ class Connection {
 
   Target target_;
   std::unique_ptr<store::Backend> backend_;
+  bool readonly_ = false;
 };
 
 }  // namespace virtckpt::cli

@@ -6,6 +6,7 @@ namespace virtckpt::cli {
 
 OpenDomain Open(Context& ctx, const Arguments& args, store::Access access, bool warn_pending_job) {
   std::string name = ResolveDomain(ctx, args);
+  if (access == store::Access::Write) RefuseIfReadOnly(ctx);
   OpenDomain open;
   open.session = ctx.backend().Open(name, access);
   for (const auto& warning : open.session->warnings()) {

@@ -169,6 +169,11 @@ void RunDefine(Context& ctx, const Arguments& args) {
     def.EnsureUuid();
     settings = SettingsFrom(args, {});
   }
+  try {
+    RefuseIfReadOnly(ctx);
+  } catch (const util::Error& e) {
+    throw fail(e.what());
+  }
   ctx.backend().Define(def, settings);
   PrintExtra(ctx, "Domain '" + def.name() + "' defined from " + file + "\n");
 }
@@ -190,9 +195,12 @@ void RunUndefine(Context& ctx, const Arguments& args) {
   std::string name = ResolveDomain(ctx, args);
   std::vector<store::BitmapOp> dropped;
   try {
+    RefuseIfReadOnly(ctx);
     dropped = ctx.backend().Undefine(name, args.Flag("checkpoints-metadata"));
   } catch (const util::Error& e) {
-    if (e.code() != util::ErrorCode::OperationInvalid) throw;
+    if (e.code() != util::ErrorCode::OperationInvalid && e.code() != util::ErrorCode::Forbidden) {
+      throw;
+    }
     throw CommandError({"Failed to undefine domain '" + name + "'", e.what()});
   }
   for (const store::BitmapOp& op : dropped) {

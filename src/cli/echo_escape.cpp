@@ -47,6 +47,7 @@ std::string EscapeForXml(const std::string& word) {
 }
 
 std::vector<std::string> SplitAtCommas(const std::string& word) {
+  if (word.empty()) return {};
   std::vector<std::string> parts(1);
   for (size_t i = 0; i < word.size(); ++i) {
     if (word[i] != ',') {

@@ -13,7 +13,8 @@ std::string EscapeForShell(const std::string& word);
 // dropped (XML cannot hold them).
 std::string EscapeForXml(const std::string& word);
 
-// Split at each ',' that is not part of ",,", which stands for a literal comma.
+// Split at each ',' that is not part of ",,", which stands for a literal comma; nothing for
+// the empty string.
 std::vector<std::string> SplitAtCommas(const std::string& word);
 
 }  // namespace virtckpt::cli

@@ -76,12 +76,12 @@ std::string FormatCommandGroup(const CommandGroup& group) {
     snprintf(line, sizeof line, "    %-30s %s\n", name, command ? command->summary : "");
     out += line;
   }
-  return out + "\n";
+  return out;
 }
 
 std::string FormatCommandList() {
   std::string out = "Grouped commands:\n\n";
-  for (const auto& group : CommandGroups()) out += FormatCommandGroup(group);
+  for (const auto& group : CommandGroups()) out += FormatCommandGroup(group) + "\n";
   return out;
 }
 

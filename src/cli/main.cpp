@@ -23,6 +23,7 @@ const char kUsage[] =
     "    -c | --connect=DIR      store directory (or postgresql:// URI)\n"
     "    -h | --help             this help\n"
     "    -q | --quiet            quiet mode\n"
+    "    -r | --readonly         connect readonly\n"
     "    -v | --version          program version\n"
     "\n"
     "  commands (non interactive mode):\n"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(true);
   std::string uri;
   bool quiet = false;
+  bool readonly = false;
   int i = 1;
   for (; i < argc; ++i) {
     std::string arg = argv[i];
@@ -48,6 +50,8 @@ int main(int argc, char** argv) {
       uri = arg.substr(10);
     } else if (arg == "-q" || arg == "--quiet") {
       quiet = true;
+    } else if (arg == "-r" || arg == "--readonly") {
+      readonly = true;
     } else if (arg == "-h" || arg == "--help") {
       std::cout << kUsage << cli::FormatCommandList();
       return 0;
@@ -66,6 +70,7 @@ int main(int argc, char** argv) {
   }
   try {
     cli::Connection connection(uri);
+    connection.set_readonly(readonly);
     cli::Context ctx{connection, std::cout, std::cerr, quiet, util::NowSeconds};
     if (i < argc) return cli::RunArgv(ctx, std::vector<std::string>(argv + i, argv + argc));
     ctx.interactive = true;

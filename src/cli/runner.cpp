@@ -43,6 +43,7 @@ ParsedCommand Parse(const std::vector<std::string>& words) {
 int Execute(Context& ctx, const ParsedCommand& parsed) {
   int rc = 0;
   try {
+    ctx.command = parsed.def;
     if (parsed.help) {
       ctx.out << FormatCommandHelp(*parsed.def);
     } else {

@@ -79,7 +79,7 @@ void RunPwd(Context& ctx, const Arguments&) {
 void RunQuit(Context& ctx, const Arguments&) { ctx.quit = true; }
 
 void RunConnect(Context& ctx, const Arguments& args) {
-  ctx.connection.Reconnect(args.Get("name").value_or(""));
+  ctx.connection.Reconnect(args.Get("name").value_or(""), args.Flag("readonly"));
 }
 
 }  // namespace virtckpt::cli

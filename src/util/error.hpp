@@ -18,6 +18,7 @@ enum class ErrorCode {
   Unsupported,
   InvalidArgument,
   OperationInvalid,
+  Forbidden,  // a read-only connection
   NoConnect,  // printed after virsh's "failed to connect to the hypervisor"
   Internal,
 };

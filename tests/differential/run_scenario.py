@@ -30,7 +30,9 @@ for both before sending the next line, then splits both streams at the
 markers.  virsh's exit status is taken as 1 iff the command's stderr has a
 line starting with 'error: '.
 
-virtckpt runs once per command on a fresh store created for the scenario:
+virtckpt runs once per command on a fresh store created for the scenario
+(with --session: once per scenario, fed on stdin with the same markers, so that
+cd, connect and the like carry over; exit statuses are then inferred as virsh's):
 'virtckpt -c ROOT TOKEN...', the line split into words exactly as virsh's
 tokenizer splits it (quotes, backslashes).  A line that is not one plain
 command (';' separators, a '#' comment, a tokenizer error) is written to
@@ -364,9 +366,12 @@ class Env:
 
 class VirshSession:
     def __init__(self, virsh, uri, cwd, env, timeout):
+        self.start([virsh, "-c", uri], cwd, env, timeout)
+
+    def start(self, argv, cwd, env, timeout):
         self.timeout = timeout
         self.tag = "@@VCKDIFF-" + secrets.token_hex(4)
-        self.p = subprocess.Popen([virsh, "-c", uri], stdin=subprocess.PIPE,
+        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   cwd=cwd, env=env)
         self.buf = {self.p.stdout.fileno(): bytearray(), self.p.stderr.fileno(): bytearray()}
@@ -463,6 +468,9 @@ class VirshSession:
             raise HarnessError(f"virsh session ended during '{cmd}': {self._death()}\n"
                                f"stdout so far:\n{o}\nstderr so far:\n{e}")
         o, e = self._consume(i)
+        return Result(self._strip_head(o, i, cmd), e, inferred_rc(e))
+
+    def _strip_head(self, o, i, cmd):
         # o = 'virsh # echo --err ...\n' '\n' 'virsh # CMD\n' OUTPUT
         head1 = f'virsh # echo --err "{self.tag}"-"{i - 1}@@"\n\n'
         if not o.startswith(head1):
@@ -471,8 +479,7 @@ class VirshSession:
         nl = o.find("\n")
         if not o.startswith("virsh # ") or nl < 0:
             raise HarnessError(f"virsh did not echo the command line '{cmd}': {o[:200]!r}")
-        o = o[nl + 1:]
-        return Result(o, e, inferred_rc(e))
+        return o[nl + 1:]
 
     def _markers_next(self):
         self.count += 1
@@ -490,6 +497,22 @@ class VirshSession:
             self.p.wait()
         for f in (self.p.stdout, self.p.stderr):
             f.close()
+
+
+class OursSession(VirshSession):
+    """virtckpt fed on stdin as one process: no prompt, no echo of the command lines."""
+
+    def __init__(self, exe, root, cwd, env, timeout):
+        self.start([exe, "-c", root], cwd, env, timeout)
+
+    def _out_tail(self, i):
+        return f"{self._mark(i)}\n".encode()
+
+    def _strip_head(self, o, i, cmd):
+        # the blank line that follows the previous marker's 'echo --err'
+        if not o.startswith("\n"):
+            raise HarnessError(f"virtckpt printed {o[:200]!r} before the output of '{cmd}'")
+        return o[1:]
 
 
 def run_virsh(scn, virsh, env, timeout, check_defines):
@@ -525,7 +548,21 @@ def run_virsh(scn, virsh, env, timeout, check_defines):
 # ---------------------------------------------------------------------------
 # virtckpt side: one process per command
 
-def run_ours(scn, exe, env, root, timeout, force_stdin):
+def run_ours_session(scn, exe, env, root, timeout):
+    """Results of every scenario command in one 'virtckpt -c ROOT' fed on stdin."""
+    sess = OursSession(exe, root, scn.base, env.ours, timeout)
+    try:
+        results = []
+        for it in scn.commands:
+            env.set_edit(it[2])
+            results.append(sess.run(it[1]))
+        env.set_edit(None)
+        return results
+    finally:
+        sess.close()
+
+
+def run_ours(scn, exe, env, root, timeout, force_stdin, session=False):
     def call(argv, stdin_text=None):
         try:
             p = subprocess.run(argv, input=(stdin_text or "").encode(),
@@ -545,6 +582,8 @@ def run_ours(scn, exe, env, root, timeout, force_stdin):
         if r.rc != 0 or r.out != want or r.err:
             raise HarnessError(f"'virtckpt -c ROOT define {d}' failed (rc={r.rc}):\n"
                                f"{r.out}{r.err}")
+    if session:
+        return run_ours_session(scn, exe, env, root, timeout)
     results = []
     for it in scn.commands:
         line = it[1]
@@ -648,6 +687,9 @@ def main():
     mode.add_argument("--self-test", action="store_true", help="test the tokenizer and exit")
     ap.add_argument("--stdin", action="store_true",
                     help="feed every command to virtckpt on stdin (default: argv when possible)")
+    ap.add_argument("--session", action="store_true",
+                    help="run every command in one virtckpt process fed on stdin, as virsh runs "
+                         "(state such as cd and connect carries over; exit status inferred)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("-v", "--verbose", action="store_true", help="list matching commands too")
     ap.add_argument("scenario", nargs="?")
@@ -688,7 +730,7 @@ def main():
             print_transcript(scn, res, f"# virsh -c {uri}")
             return EXIT_OK
         root = os.path.join(work, "root")
-        ours = run_ours(scn, exe, env, root, timeout, a.stdin)
+        ours = run_ours(scn, exe, env, root, timeout, a.stdin, a.session)
         if a.virtckpt_only:
             print_transcript(scn, ours, "# virtckpt -c ROOT")
             return EXIT_OK
@@ -708,7 +750,7 @@ def main():
             labels = ("virsh", "virtckpt")
         bad = compare(scn, want, ours, labels, a.verbose)
         n = len(scn.commands)
-        mode_s = "stdin" if a.stdin else "argv"
+        mode_s = "session" if a.session else "stdin" if a.stdin else "argv"
         if bad:
             print(f"FAIL {name}: {bad} of {n} commands differ ({labels[0]} vs virtckpt, {mode_s} mode)")
             return EXIT_MISMATCH

@@ -940,11 +940,66 @@ TEST_CASE("a redefine never overwrites a file that does not load", "[bad][overwr
 }
 
 // ---------------------------------------------------------------------------------------------
+// Store roots and URIs
+
+TEST_CASE("a store that does not exist is read as empty or as an error, and made by a define",
+          "[root]") {
+  TempDir tmp;
+  std::string root = tmp.path() + "/store";
+  auto named = store::OpenBackend(root);
+  REQUIRE_FALSE(named->Exists());
+  util::ErrorCode code{};
+  const std::string missing =
+      "the store directory '" + root +
+      "' does not exist (a command that writes, such as define, creates it)";
+  REQUIRE(ErrorOf([&] { named->ListDomains(); }, &code) == missing);
+  REQUIRE(code == util::ErrorCode::NoConnect);
+  REQUIRE(ErrorOf([&] { named->ResolveDomain("vm"); }) == missing);
+  REQUIRE(ErrorOf([&] { named->Open("vm", store::Access::Read); }) == missing);
+  REQUIRE(ErrorOf([&] { named->Undefine("vm", true); }) == missing);
+  auto default_store = store::OpenBackend(root, store::MissingRoot::Empty);
+  REQUIRE(default_store->ListDomains().empty());
+  REQUIRE_FALSE(default_store->ResolveDomain("vm"));
+  REQUIRE(ErrorOf([&] { default_store->Open("vm", store::Access::Write); }) ==
+          "failed to get domain 'vm'");
+  REQUIRE_FALSE(fs::exists(root));
+
+  named->Define(DomainNamed("vm"), std::nullopt);
+  REQUIRE(named->Exists());
+  REQUIRE(named->ListDomains() == std::vector<std::string>{"vm"});
+
+  util::WriteFileAtomic(tmp.path() + "/file", "x");
+  REQUIRE(ErrorOf([&] { store::OpenBackend(tmp.path() + "/file"); }, &code) ==
+          "the store '" + tmp.path() + "/file' is not a directory");
+  REQUIRE(code == util::ErrorCode::NoConnect);
+}
+
+TEST_CASE("a URI that names no store is refused, never taken as a directory", "[root]") {
+  TempDir tmp;
+  fs::path old_cwd = fs::current_path();
+  fs::current_path(tmp.path());
+  for (const char* uri :
+       {"qemu:///system", "test:///default", "xen://host/", "qemu:", "a+b.c-d:x"}) {
+    util::ErrorCode code{};
+    REQUIRE(ErrorOf([&] { store::OpenBackend(uri); }, &code) ==
+            "unsupported URI '" + std::string(uri) +
+                "': virtckpt connects to a store directory (a path) or to a postgresql:// or "
+                "postgres:// URI");
+    REQUIRE(code == util::ErrorCode::NoConnect);
+  }
+  for (const char* path : {"./qemu:", "/srv/a:b", "1a:b", "dir", "a_b:c"}) {
+    REQUIRE_FALSE(store::LooksLikeUri(path));
+  }
+  fs::current_path(old_cwd);
+  REQUIRE(fs::is_empty(tmp.path()));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Domain names
 
 TEST_CASE("domain names that cannot be a directory are refused", "[names]") {
   TempDir tmp;
-  auto backend = store::OpenBackend(tmp.path() + "/store");
+  auto backend = store::OpenBackend(tmp.path() + "/store", store::MissingRoot::Empty);
   auto define = [&](const std::string& name) {
     return ErrorOf([&] { backend->Define(DomainNamed(name), std::nullopt); });
   };
