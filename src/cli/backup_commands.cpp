@@ -79,9 +79,10 @@ BackupRequest ReadBackupXml(const std::string& path) {
     for (const xml::Node* disk : disks->ChildElements("disk")) {
       if (disk->Attribute("backupmode") || disk->Attribute("incremental") ||
           disk->Attribute("backup").value_or("yes") != "yes") {
-        throw CommandError({"unsupported configuration: virtckpt decides the backup of each "
-                            "disk itself (see backup-plan); disk '" +
-                            disk->Attribute("name").value_or("") + "' of " + path + " sets it"});
+        throw CommandError(
+            {"unsupported configuration: virtckpt decides the backup of each "
+             "disk itself (see backup-plan); disk '" +
+             disk->Attribute("name").value_or("") + "' of " + path + " sets it"});
       }
     }
   }
