@@ -33,9 +33,8 @@ std::string ApiOf(const std::string& command) {
 
 void RefuseIfReadOnly(const Context& ctx) {
   if (!ctx.connection.readonly()) return;
-  throw util::Error(util::ErrorCode::Forbidden,
-                    "operation forbidden: read only access prevents " +
-                        ApiOf(ctx.command ? ctx.command->name : ""));
+  throw util::Error(util::ErrorCode::Forbidden, "operation forbidden: read only access prevents " +
+                                                    ApiOf(ctx.command ? ctx.command->name : ""));
 }
 
 }  // namespace virtckpt::cli
