@@ -31,6 +31,13 @@ struct OptionDef {
   bool named_only = false;
 };
 
+// Another name of an option, which help does not list: --NAME stands for --TARGET, or, when
+// TARGET is "OPTION=VALUE", for --OPTION VALUE.
+struct OptionAlias {
+  const char* name;
+  const char* target;
+};
+
 struct Context;
 class Arguments;
 
@@ -42,6 +49,7 @@ struct CommandDef {
   void (*run)(Context& ctx, const Arguments& args);
   // Not listed by `help` (virsh's internal `complete`).
   bool hidden = false;
+  std::vector<OptionAlias> aliases = {};
 };
 
 // A group of `help`'s listing: virsh's groups with the commands virsh puts there, in virsh's

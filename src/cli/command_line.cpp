@@ -8,6 +8,13 @@ namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
+const OptionAlias* FindAlias(const CommandDef& command, const std::string& name) {
+  for (const auto& alias : command.aliases) {
+    if (name == alias.name) return &alias;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::vector<std::vector<std::string>> SplitCommandLine(const std::string& line) {
@@ -83,6 +90,18 @@ Arguments ParseArguments(const CommandDef& command, const std::vector<std::strin
       }
       const OptionDef* opt = find(name);
       if (!opt) {
+        if (const OptionAlias* alias = FindAlias(command, name)) {
+          std::string target = alias->target;
+          if (auto eq = target.find('='); eq != std::string::npos) {
+            if (inline_value) throw ParseError("invalid '=' after option --" + name);
+            inline_value = target.substr(eq + 1);
+            target.resize(eq);
+          }
+          name = target;
+          opt = find(name);
+        }
+      }
+      if (!opt) {
         throw ParseError("command '" + std::string(command.name) + "' doesn't support option --" +
                          name);
       }
@@ -116,12 +135,14 @@ Arguments ParseArguments(const CommandDef& command, const std::vector<std::strin
     if (!target) throw ParseError("unexpected data '" + word + "'");
     args.Add(target->name, word);
   }
+  std::vector<std::string> missing;
   for (const auto& opt : command.options) {
     if (opt.type == OptionType::Data && !args.Has(opt.name)) {
-      throw ParseError("command '" + std::string(command.name) + "' requires <" + opt.name +
-                       "> option");
+      missing.push_back("command '" + std::string(command.name) + "' requires <" + opt.name +
+                        "> option");
     }
   }
+  if (!missing.empty()) throw ParseError(std::move(missing));
   return args;
 }
 

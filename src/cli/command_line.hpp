@@ -13,11 +13,14 @@ namespace virtckpt::cli {
 // "error: MESSAGE" with no blank line after it, as virsh does.
 class ParseError : public std::exception {
  public:
-  explicit ParseError(std::string message) : message_(std::move(message)) {}
-  const char* what() const noexcept override { return message_.c_str(); }
+  explicit ParseError(std::string message) : lines_{std::move(message)} {}
+  // Several messages at once, each printed as its own "error: " line.
+  explicit ParseError(std::vector<std::string> lines) : lines_(std::move(lines)) {}
+  const std::vector<std::string>& lines() const { return lines_; }
+  const char* what() const noexcept override { return lines_.front().c_str(); }
 
  private:
-  std::string message_;
+  std::vector<std::string> lines_;
 };
 
 // Splits a line into commands (at ';' and newlines) and each command into words, with virsh's

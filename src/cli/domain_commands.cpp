@@ -11,7 +11,6 @@
 #include "util/json.hpp"
 #include "util/strings.hpp"
 #include "xml/document.hpp"
-#include "xml/writer.hpp"
 
 namespace virtckpt::cli {
 
@@ -76,52 +75,6 @@ void Commit(OpenDomain& open, const conf::DomainDef& def) {
   store::Change change;
   change.domain = def;
   open.session->Commit(change);
-}
-
-// The bus libvirt gives a target when none is named.
-std::string DefaultBus(const std::string& target) {
-  if (util::StartsWith(target, "vd")) return "virtio";
-  if (util::StartsWith(target, "sd")) return "scsi";
-  if (util::StartsWith(target, "hd")) return "ide";
-  if (util::StartsWith(target, "xvd")) return "xen";
-  if (util::StartsWith(target, "fd")) return "fdc";
-  return "";
-}
-
-xml::Node AttachDiskXml(const Arguments& args) {
-  std::string source = *args.Get("source");
-  std::string target = *args.Get("target");
-  std::string source_type =
-      args.Get("sourcetype").value_or(util::StartsWith(source, "/dev/") ? "block" : "file");
-  if (source_type != "file" && source_type != "block") {
-    throw CommandError({"Unknown source type: '" + source_type + "'"});
-  }
-  std::string device = args.Get("type").value_or("disk");
-  xml::Node disk = xml::Node::Element("disk");
-  disk.SetAttribute("type", source_type).SetAttribute("device", device);
-  if (args.Has("driver") || args.Has("subdriver")) {
-    xml::Node& driver = disk.AppendChild(xml::Node::Element("driver"));
-    driver.SetAttribute("name", args.Get("driver").value_or("qemu"));
-    if (auto subdriver = args.Get("subdriver")) driver.SetAttribute("type", *subdriver);
-  }
-  if (!source.empty()) {
-    disk.AppendChild(xml::Node::Element("source"))
-        .SetAttribute(source_type == "block" ? "dev" : "file", source);
-  }
-  xml::Node& target_node = disk.AppendChild(xml::Node::Element("target"));
-  target_node.SetAttribute("dev", target);
-  std::string bus = args.Get("targetbus").value_or(DefaultBus(target));
-  if (!bus.empty()) target_node.SetAttribute("bus", bus);
-  if (auto serial = args.Get("serial")) {
-    disk.AppendChild(xml::Node::Element("serial")).AppendChild(xml::Node::Text(*serial));
-  }
-  if (auto mode = args.Get("mode")) {
-    if (*mode != "readonly" && *mode != "shareable") {
-      throw CommandError({"No support for " + *mode + " in command 'attach-disk'"});
-    }
-    disk.AppendChild(xml::Node::Element(*mode));
-  }
-  return disk;
 }
 
 }  // namespace
@@ -273,23 +226,6 @@ void RunDetachDevice(Context& ctx, const Arguments& args) {
     throw CommandError({"Failed to detach device from " + file, e.what()});
   }
   PrintExtra(ctx, "Device detached successfully\n");
-}
-
-void RunAttachDisk(Context& ctx, const Arguments& args) {
-  OpenDomain open = Open(ctx, args, store::Access::Write);
-  xml::Node disk = AttachDiskXml(args);
-  if (args.Flag("print-xml")) {
-    ctx.out << xml::FormatElement(disk);
-    return;
-  }
-  try {
-    conf::DomainDef def = open.catalog->domain();
-    def.AttachDisk(disk);
-    Commit(open, def);
-  } catch (const util::Error& e) {
-    throw CommandError({"Failed to attach disk", e.what()});
-  }
-  PrintExtra(ctx, "Disk attached successfully\n");
 }
 
 void RunDetachDisk(Context& ctx, const Arguments& args) {

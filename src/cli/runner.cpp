@@ -76,7 +76,7 @@ int RunCommands(Context& ctx, const std::vector<std::vector<std::string>>& comma
   try {
     for (const auto& words : commands) parsed.push_back(Parse(words));
   } catch (const ParseError& e) {
-    PrintErrors(ctx, {e.what()});
+    PrintErrors(ctx, e.lines());
     return 1;
   }
   int rc = 0;
@@ -92,7 +92,7 @@ int RunLine(Context& ctx, const std::string& line) {
   try {
     return RunCommands(ctx, SplitCommandLine(line), false);
   } catch (const ParseError& e) {
-    PrintErrors(ctx, {e.what()});
+    PrintErrors(ctx, e.lines());
     return 1;
   }
 }
@@ -102,7 +102,7 @@ int RunArgv(Context& ctx, const std::vector<std::string>& words) {
   try {
     return RunCommands(ctx, SplitCommandLine(words[0]), true);
   } catch (const ParseError& e) {
-    PrintErrors(ctx, {e.what()});
+    PrintErrors(ctx, e.lines());
     return 1;
   }
 }

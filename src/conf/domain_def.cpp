@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "util/error.hpp"
+#include "util/strings.hpp"
 #include "xml/document.hpp"
 #include "xml/schema_path.hpp"
 #include "xml/writer.hpp"
@@ -23,6 +24,21 @@ std::string DiskSource::Identity() const {
   if (!name.empty()) return protocol + ":" + name;
   return "";
 }
+
+namespace {
+
+// The bus libvirt gives a disk whose <target> names none.
+std::string DefaultBus(const std::string& device, const std::string& target) {
+  if (device == "floppy") return "fdc";
+  constexpr std::pair<const char*, const char*> kBusOfPrefix[] = {
+      {"hd", "ide"}, {"sd", "scsi"}, {"vd", "virtio"}, {"xvd", "xen"}, {"ubd", "uml"}};
+  for (const auto& [prefix, bus] : kBusOfPrefix) {
+    if (util::StartsWith(target, prefix)) return bus;
+  }
+  return "ide";
+}
+
+}  // namespace
 
 DomainDisk ParseDomainDisk(const xml::Node& disk) {
   DomainDisk d;
@@ -46,7 +62,7 @@ DomainDisk ParseDomainDisk(const xml::Node& disk) {
     throw Error(ErrorCode::ConfigInvalid, "XML error: missing disk target device");
   }
   d.target_dev = *target->Attribute("dev");
-  d.target_bus = target->Attribute("bus").value_or("");
+  d.target_bus = target->Attribute("bus").value_or(DefaultBus(d.device, d.target_dev));
   d.readonly = disk.FirstChild("readonly") != nullptr;
   d.shareable = disk.FirstChild("shareable") != nullptr;
   d.transient = disk.FirstChild("transient") != nullptr;

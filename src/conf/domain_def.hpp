@@ -29,7 +29,7 @@ struct DomainDisk {
   std::string driver_type;  // qcow2, raw, ...
   DiskSource source;
   std::string target_dev;
-  std::string target_bus;
+  std::string target_bus;  // as given, else the bus libvirt infers from device and target
   bool readonly = false;
   bool shareable = false;
   bool transient = false;
