@@ -160,8 +160,9 @@ void RunAttachDisk(Context& ctx, const Arguments& args) {
     ctx.out << xml::FormatElement(disk);
     return;
   }
-  OpenDomain open = Open(ctx, args, store::Access::Write);
+  OpenDomain open = OpenForDeviceChange(ctx, args);
   try {
+    RefuseDeviceChangeIfReadOnly(ctx, args);
     conf::DomainDef def = open.catalog->domain();
     def.AttachDisk(disk);
     store::Change change;

@@ -112,6 +112,9 @@ struct Context {
 // On a read-only connection, libvirt's "operation forbidden: read only access prevents API"
 // for the API the running command would call.
 void RefuseIfReadOnly(const Context& ctx);
+// The same for a device change, whose API virsh calls in its Flags form when any of --live,
+// --config, --persistent or --current is given; virsh reports it after the device was found.
+void RefuseDeviceChangeIfReadOnly(const Context& ctx, const Arguments& args);
 
 // virsh's domain argument: a name or uuid; throws virsh's "failed to get domain 'X'".
 std::string ResolveDomain(Context& ctx, const Arguments& args);

@@ -18,6 +18,10 @@ OpenDomain Open(Context& ctx, const Arguments& args, store::Access access, bool 
   return open;
 }
 
+OpenDomain OpenForDeviceChange(Context& ctx, const Arguments& args) {
+  return Open(ctx, args, ctx.connection.readonly() ? store::Access::Read : store::Access::Write);
+}
+
 void WarnIfJobPending(Context& ctx, const store::Catalog& catalog) {
   if (auto job = catalog.PendingJob()) {
     ctx.out.flush();

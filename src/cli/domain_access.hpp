@@ -19,6 +19,10 @@ struct OpenDomain {
 OpenDomain Open(Context& ctx, const Arguments& args, store::Access access,
                 bool warn_pending_job = true);
 
+// Opens the domain for a device change; a read-only connection opens it for reading, and
+// RefuseDeviceChangeIfReadOnly refuses the change once the device is known, as virsh does.
+OpenDomain OpenForDeviceChange(Context& ctx, const Arguments& args);
+
 // "warning: domain 'NAME' has a pending backup job ..." on stderr, when it has one.
 void WarnIfJobPending(Context& ctx, const store::Catalog& catalog);
 

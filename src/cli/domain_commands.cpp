@@ -203,9 +203,10 @@ void RunDomBlkList(Context& ctx, const Arguments& args) {
 }
 
 void RunAttachDevice(Context& ctx, const Arguments& args) {
-  OpenDomain open = Open(ctx, args, store::Access::Write);
+  OpenDomain open = OpenForDeviceChange(ctx, args);
   std::string file = args.GetNonEmpty("file").value_or("");
   try {
+    RefuseDeviceChangeIfReadOnly(ctx, args);
     conf::DomainDef def = open.catalog->domain();
     def.AttachDisk(DiskDevice(ParseDeviceFile(file)));
     Commit(open, def);
@@ -216,9 +217,10 @@ void RunAttachDevice(Context& ctx, const Arguments& args) {
 }
 
 void RunDetachDevice(Context& ctx, const Arguments& args) {
-  OpenDomain open = Open(ctx, args, store::Access::Write);
+  OpenDomain open = OpenForDeviceChange(ctx, args);
   std::string file = args.GetNonEmpty("file").value_or("");
   try {
+    RefuseDeviceChangeIfReadOnly(ctx, args);
     conf::DomainDef def = open.catalog->domain();
     def.DetachDisk(conf::ParseDomainDisk(DiskDevice(ParseDeviceFile(file))).target_dev);
     Commit(open, def);
@@ -229,11 +231,16 @@ void RunDetachDevice(Context& ctx, const Arguments& args) {
 }
 
 void RunDetachDisk(Context& ctx, const Arguments& args) {
-  OpenDomain open = Open(ctx, args, store::Access::Write);
+  OpenDomain open = OpenForDeviceChange(ctx, args);
   std::string target = args.GetNonEmpty("target").value_or("");
   conf::DomainDef def = open.catalog->domain();
   const conf::DomainDisk* disk = def.FindDisk(target);
   if (!disk) throw CommandError({"No disk found whose source path or target is " + target});
+  try {
+    RefuseDeviceChangeIfReadOnly(ctx, args);
+  } catch (const util::Error& e) {
+    throw CommandError({"Failed to detach disk", e.what()});
+  }
   def.DetachDisk(disk->target_dev);
   Commit(open, def);
   PrintExtra(ctx, "Disk detached successfully\n");

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "cli/command_line.hpp"
 #include "util/error.hpp"
 
 namespace virtckpt::cli {
@@ -35,6 +36,17 @@ void RefuseIfReadOnly(const Context& ctx) {
   if (!ctx.connection.readonly()) return;
   throw util::Error(util::ErrorCode::Forbidden, "operation forbidden: read only access prevents " +
                                                     ApiOf(ctx.command ? ctx.command->name : ""));
+}
+
+void RefuseDeviceChangeIfReadOnly(const Context& ctx, const Arguments& args) {
+  if (!ctx.connection.readonly()) return;
+  bool with_flags = false;
+  for (const char* flag : {"live", "config", "persistent", "current"}) {
+    with_flags = with_flags || args.Flag(flag);
+  }
+  throw util::Error(util::ErrorCode::Forbidden, "operation forbidden: read only access prevents " +
+                                                    ApiOf(ctx.command ? ctx.command->name : "") +
+                                                    (with_flags ? "Flags" : ""));
 }
 
 }  // namespace virtckpt::cli
