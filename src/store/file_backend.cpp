@@ -588,9 +588,16 @@ class FileBackend : public Backend {
 
   // Brings a store of an older format to the current one before the first write: version 1
   // had an index format that this program no longer reads, so each domain's old index goes
-  // (under the domain's lock; the next command rebuilds it from the files).
+  // (under the domain's lock; the next command rebuilds it from the files). Version 3 added
+  // DOMAIN/job.xml, which a version 2 store has none of: it needs nothing but the version file.
   void Upgrade() {
     if (format_ == kStoreFormatVersion) return;
+    if (format_ < 2) RemoveOldIndexes();
+    WriteStoreFormat(root_);
+    format_ = kStoreFormatVersion;
+  }
+
+  void RemoveOldIndexes() {
     for (const std::string& name : ListDomains()) {
       std::string dir = DomainDir(name);
       try {
@@ -600,8 +607,6 @@ class FileBackend : public Backend {
         if (e.code() != ErrorCode::NotFound) throw;  // else undefined meanwhile
       }
     }
-    WriteStoreFormat(root_);
-    format_ = kStoreFormatVersion;
   }
 
   // Whether the store directory exists; a store that does not is made by its first write.

@@ -6,7 +6,7 @@
 
 namespace virtckpt::store {
 
-constexpr int kStoreFormatVersion = 2;
+constexpr int kStoreFormatVersion = 3;
 // The file's name in the store's root (a reserved name: domain_dir.hpp).
 constexpr const char* kStoreFormatFile = ".virtckpt-format";
 

@@ -1228,23 +1228,36 @@ TEST_CASE("a store of a newer format is refused; an older one is upgraded by a w
     backend->Define(conf::DomainDef::Parse(ExampleDomainXml()), std::nullopt);
   }
   const std::string format_file = root + "/.virtckpt-format";
-  REQUIRE(Slurp(format_file) == "virtckpt-store-format 2\n");
+  REQUIRE(Slurp(format_file) == "virtckpt-store-format 3\n");
   util::ErrorCode code{};
   {
     INFO("newer");
-    util::WriteFileAtomic(format_file, "virtckpt-store-format 3\n");
+    util::WriteFileAtomic(format_file, "virtckpt-store-format 4\n");
     REQUIRE(ErrorOf([&] { store::OpenBackend(root); }, &code) ==
             "unsupported configuration: the store '" + root +
-                "' has format version 3, newer than this virtckpt supports (2); use a newer "
+                "' has format version 4, newer than this virtckpt supports (3); use a newer "
                 "virtckpt");
     REQUIRE(code == util::ErrorCode::Unsupported);
-    REQUIRE(Slurp(format_file) == "virtckpt-store-format 3\n");
+    REQUIRE(Slurp(format_file) == "virtckpt-store-format 4\n");
   }
   {
     INFO("malformed");
     util::WriteFileAtomic(format_file, "virtckpt-store-format two\n");
     REQUIRE(ErrorOf([&] { store::OpenBackend(root); }) ==
             "internal error: malformed store format file '" + format_file + "'");
+  }
+  {
+    INFO("version 2: upgraded by the first write, its index kept");
+    const std::string index = root + "/single/index";
+    const std::string index_content = "virtckpt-index 3\n";
+    util::WriteFileAtomic(index, index_content);
+    util::WriteFileAtomic(format_file, "virtckpt-store-format 2\n");
+    auto backend = store::OpenBackend(root);
+    REQUIRE(backend->Open("single", store::Access::Read)->checkpoints().empty());
+    REQUIRE(Slurp(format_file) == "virtckpt-store-format 2\n");
+    backend->Open("single", store::Access::Write);
+    REQUIRE(Slurp(format_file) == "virtckpt-store-format 3\n");
+    REQUIRE(Slurp(index) == index_content);
   }
   {
     INFO("older: no format file, an index of the old format");
@@ -1258,7 +1271,7 @@ TEST_CASE("a store of a newer format is refused; an older one is upgraded by a w
     REQUIRE(Identify(index) == index_before);  // read as it is
     REQUIRE(!util::PathExists(format_file));
     backend->Open("single", store::Access::Write);
-    REQUIRE(Slurp(format_file) == "virtckpt-store-format 2\n");
+    REQUIRE(Slurp(format_file) == "virtckpt-store-format 3\n");
     REQUIRE(!util::PathExists(index));
   }
 }

@@ -54,7 +54,7 @@ vc checkpoint-list lockdom
 
 note "the store records its format version; a newer one is refused and never written"
 note "$(cat "$T/store/.virtckpt-format")"
-step sh -c "printf 'virtckpt-store-format 3\n' >'$T/store/.virtckpt-format'"
+step sh -c "printf 'virtckpt-store-format 4\n' >'$T/store/.virtckpt-format'"
 vc list --all
 vc checkpoint-create-as lockdom c9
 vc define "$T/d.xml"
