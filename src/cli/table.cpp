@@ -27,15 +27,15 @@ void AppendLine(size_t columns, const CellOf& cell_of, const std::vector<size_t>
 Table::Table(std::vector<std::string> header)
     : header_(std::move(header)), widths_(header_.size(), 0) {}
 
-void Table::AddRow(std::initializer_list<std::string_view> cells) {
+void Table::AddRow(const std::string_view* cells, size_t count) {
   size_t column = 0;
-  for (std::string_view cell : cells) {
-    if (column == header_.size()) break;  // more cells than columns: a caller's slip
+  // Cells beyond the header's columns are a caller's slip, and dropped.
+  for (; column < count && column < header_.size(); ++column) {
+    std::string_view cell = cells[column];
     size_t width = AppendTableCell(cell, &text_);
     ends_.push_back(text_.size());
     cell_widths_.push_back(width);
     widths_[column] = std::max(widths_[column], width);
-    ++column;
   }
   for (; column < header_.size(); ++column) {
     ends_.push_back(text_.size());

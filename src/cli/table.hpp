@@ -14,7 +14,10 @@ class Table {
  public:
   explicit Table(std::vector<std::string> header);
   // One cell per column of the header (missing cells are empty); the cells are copied.
-  void AddRow(std::initializer_list<std::string_view> cells);
+  void AddRow(std::initializer_list<std::string_view> cells) {
+    AddRow(cells.begin(), cells.size());
+  }
+  void AddRow(const std::string_view* cells, size_t count);
   // With `quiet` the header and divider are left out (and do not count for the widths).
   std::string Format(bool quiet) const;
 
