@@ -1,7 +1,3 @@
-#include <stdlib.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <ostream>
 
 #include "cli/checkpoint_commands.hpp"
@@ -77,45 +73,6 @@ std::string DiskSpecXml(const std::string& spec) {
   return out + "/>\n";
 }
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs $VISUAL or $EDITOR (default vi) on the file, as virsh does.
-void RunEditor(const std::string& path) {
-  const char* editor = std::getenv("VISUAL");
-  if (!editor || !*editor) editor = std::getenv("EDITOR");
-  if (!editor || !*editor) editor = "vi";
-  std::string command = std::string(editor) + " " + ShellQuote(path);
-  int rc = std::system(command.c_str());
-  if (rc != 0) {
-    throw CommandError({"internal error: Child process (" + command + ") unexpected exit status " +
-                        std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc)});
-  }
-}
-
-class TempFile {
- public:
-  explicit TempFile(const std::string& contents) {
-    const char* dir = std::getenv("TMPDIR");
-    std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/virtckptXXXXXX.xml";
-    std::vector<char> buf(pattern.begin(), pattern.end());
-    buf.push_back('\0');
-    int fd = mkstemps(buf.data(), 4);
-    if (fd < 0) throw CommandError({"Failed to create temporary file for editing"});
-    close(fd);
-    path_ = buf.data();
-    util::WriteFileAtomic(path_, contents);
-  }
-  ~TempFile() { unlink(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 }  // namespace
 
 void RunCheckpointCreate(Context& ctx, const Arguments& args) {
@@ -155,33 +112,6 @@ void RunCheckpointCreateAs(Context& ctx, const Arguments& args) {
   }
   std::string created = CreateFromXml(ctx, args, xml, false, false);
   PrintExtra(ctx, "Domain checkpoint " + created + " created");
-}
-
-void RunCheckpointEdit(Context& ctx, const Arguments& args) {
-  OpenDomain open = Open(ctx, args, store::Access::Write);
-  std::string name = CheckpointArgument(args, *open.catalog).name;
-  std::string original = conf::FormatCheckpoint(open.catalog->Read(name).def, conf::kFormatSecure);
-  TempFile file(original);
-  RunEditor(file.path());
-  std::string edited = util::ReadFile(file.path());
-  if (edited == original) {
-    PrintExtra(ctx, "Checkpoint " + name + " XML configuration not changed.\n");
-    return;
-  }
-  try {
-    conf::CheckpointDef def = conf::ParseCheckpoint(edited, conf::kParseRedefine);
-    if (def.name != name) {
-      throw CommandError({"Cannot rename checkpoint " + name + " to " + def.name});
-    }
-    open.catalog->Redefine(std::move(def), std::nullopt);
-  } catch (const CommandError& e) {
-    std::vector<std::string> lines = e.lines();
-    lines.push_back("Failed to update " + name);
-    throw CommandError(lines);
-  } catch (const util::Error& e) {
-    throw CommandError({e.what(), "Failed to update " + name});
-  }
-  PrintExtra(ctx, "Checkpoint " + name + " edited.\n");
 }
 
 }  // namespace virtckpt::cli

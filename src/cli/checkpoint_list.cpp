@@ -1,10 +1,12 @@
 #include <algorithm>
+#include <array>
 #include <ostream>
 #include <unordered_map>
 
 #include "cli/checkpoint_commands.hpp"
 #include "cli/domain_access.hpp"
 #include "cli/table.hpp"
+#include "cli/table_cell.hpp"
 #include "util/clock.hpp"
 #include "util/json.hpp"
 #include "util/strings.hpp"
@@ -20,6 +22,17 @@ void Exclusive(const Arguments& args, const char* a, const char* b) {
   if (args.Flag(a) && args.Flag(b)) {
     throw CommandError({std::string("Options --") + a + " and --" + b + " are mutually exclusive"});
   }
+}
+
+// Ours after a tree's name: " (pending)", " (owner: O)", " (pending, owner: O)", or nothing.
+std::string TreeNote(const CheckpointSummary& c) {
+  std::string note;
+  if (c.state == store::CheckpointState::Pending) note = "pending";
+  if (!c.owner.empty()) {
+    note += note.empty() ? "owner: " : ", owner: ";
+    AppendTableCell(c.owner, &note);
+  }
+  return note.empty() ? note : " (" + note + ")";
 }
 
 // virsh's tree: each entry whose parent is not listed starts a tree; children are found in
@@ -43,7 +56,7 @@ void PrintTree(const Entries& list, std::ostream& out) {
     while (!stack.empty()) {
       Frame f = std::move(stack.back());
       stack.pop_back();
-      out << f.indent << (f.root ? "" : "+- ") << f.node->name << "\n";
+      out << f.indent << (f.root ? "" : "+- ") << f.node->name << TreeNote(*f.node) << "\n";
       std::string indent = f.indent;
       if (!f.root) indent += f.last ? "  " : "| ";
       auto it = kids.find(f.node->name);
@@ -146,15 +159,25 @@ void RunCheckpointList(Context& ctx, const Arguments& args) {
     for (const CheckpointSummary* c : list) ctx.out << c->name << "\n";
   } else {
     bool parent = args.Flag("parent");
-    Table table(parent ? std::vector<std::string>{"Name", "Creation Time", "Parent"}
-                       : std::vector<std::string>{"Name", "Creation Time"});
+    bool state = std::any_of(list.begin(), list.end(), [](const CheckpointSummary* c) {
+      return c->state == store::CheckpointState::Pending;
+    });
+    bool owner = std::any_of(list.begin(), list.end(),
+                             [](const CheckpointSummary* c) { return !c->owner.empty(); });
+    std::vector<std::string> header{"Name", "Creation Time"};
+    if (parent) header.push_back("Parent");
+    if (state) header.push_back("State");
+    if (owner) header.push_back("Owner");
+    Table table(std::move(header));
     for (const CheckpointSummary* c : list) {
       std::string time = util::FormatLocalTime(c->creation_time);
-      if (parent) {
-        table.AddRow({c->name, time, c->parent});
-      } else {
-        table.AddRow({c->name, time});
-      }
+      const char* state_name = store::CheckpointStateToString(c->state);
+      std::array<std::string_view, 5> cells{c->name, time};
+      size_t count = 2;
+      if (parent) cells[count++] = c->parent;
+      if (state) cells[count++] = state_name;
+      if (owner) cells[count++] = c->owner;
+      table.AddRow(cells.data(), count);
     }
     ctx.out << table.Format(ctx.quiet);
   }

@@ -3,6 +3,7 @@
 
 #include "cli/checkpoint_commands.hpp"
 #include "cli/domain_access.hpp"
+#include "cli/table_cell.hpp"
 #include "cli/xml_output.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "xml/document.hpp"
@@ -40,6 +41,15 @@ void RunCheckpointInfo(Context& ctx, const Arguments& args) {
   line("Parent:", parent);
   line("Children:", std::to_string(tree.Children(c.name).size()));
   line("Descendants:", std::to_string(tree.CountDescendants(c.name)));
+  // Ours, only where there is something to say, so that virsh's lines stay as they are.
+  if (c.state == store::CheckpointState::Pending) {
+    line("State:", store::CheckpointStateToString(c.state));
+  }
+  if (!c.owner.empty()) {
+    std::string owner;
+    AppendTableCell(c.owner, &owner);
+    line("Owner:", owner);
+  }
 }
 
 void RunCheckpointParent(Context& ctx, const Arguments& args) {

@@ -8,14 +8,14 @@
 
 namespace virtckpt::cli {
 
-namespace {
-
 void PrintErrors(Context& ctx, const std::vector<std::string>& lines) {
   ctx.out.flush();
   for (const auto& line : lines) ctx.err << "error: " << line << "\n";
   ctx.err.flush();
   ctx.error_printed = true;
 }
+
+namespace {
 
 struct ParsedCommand {
   const CommandDef* def = nullptr;

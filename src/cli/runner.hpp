@@ -15,6 +15,9 @@ namespace virtckpt::cli {
 // to the hypervisor" first.
 std::vector<std::string> ErrorLines(const util::Error& e);
 
+// Each line as "error: LINE" on stderr, after what stdout holds, as virsh reports an error.
+void PrintErrors(Context& ctx, const std::vector<std::string>& lines);
+
 // Parses every command of a list first (a parse error anywhere runs nothing), then runs them;
 // returns the last one's status, or 1 if any failed.
 int RunCommands(Context& ctx, const std::vector<std::vector<std::string>>& commands,
