@@ -349,7 +349,13 @@ BackupJob Catalog::EndingJob() const {
   return *job;
 }
 
-BackupJob Catalog::CommitBackup() {
+void Catalog::RecordEnd(Change& change, const BackupJob& job, int64_t now,
+                        CompletedJob::Outcome outcome) {
+  change.set_completed_job = true;
+  change.completed_job = CompletedJob{job.checkpoint, job.since, job.started, now, outcome};
+}
+
+BackupJob Catalog::CommitBackup(int64_t now) {
   BackupJob job = EndingJob();
   Change change;
   if (!job.checkpoint.empty()) {
@@ -360,11 +366,12 @@ BackupJob Catalog::CommitBackup() {
     change.upserts.push_back(std::move(record));
   }
   change.set_job = true;
+  RecordEnd(change, job, now, CompletedJob::Outcome::Committed);
   Apply(change);
   return job;
 }
 
-BackupJob Catalog::AbortBackup() {
+BackupJob Catalog::AbortBackup(int64_t now) {
   BackupJob job = EndingJob();
   Change change;
   if (!job.checkpoint.empty()) {
@@ -378,8 +385,16 @@ BackupJob Catalog::AbortBackup() {
     change.removals.push_back(pending.name);
   }
   change.set_job = true;
+  RecordEnd(change, job, now, CompletedJob::Outcome::Aborted);
   Apply(change);
   return job;
+}
+
+void Catalog::ForgetCompletedJob() {
+  if (!completed_job()) return;
+  Change change;
+  change.set_completed_job = true;
+  Apply(change);
 }
 
 void Catalog::ClearBitmapOps() {
