@@ -1,7 +1,6 @@
 #include "cli/domain_list.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <ostream>
 
 #include "cli/table.hpp"
@@ -14,8 +13,7 @@ namespace {
 
 void Exclusive(const Arguments& args, const char* a, const char* b) {
   if (args.Flag(a) && args.Flag(b)) {
-    throw CommandError({std::string("Options --") + a + " and --" + b +
-                        " are mutually exclusive"});
+    throw CommandError({std::string("Options --") + a + " and --" + b + " are mutually exclusive"});
   }
 }
 
@@ -43,18 +41,15 @@ constexpr PairFilter kNeverFilters[] = {
 };
 constexpr PairFilter kCheckpointFilter = {"with-checkpoint", "without-checkpoint"};
 
-// Selecting by run state cannot be answered: an error rather than a list that pretends to.
-void RefuseRunStateFilters(const Arguments& args) {
-  std::optional<std::string> filter;
-  if (args.Flag("inactive") && !args.Flag("all")) filter = "--inactive";
+// virsh's --state-* filters select any of the states named; every virtckpt domain is shut
+// off. (--inactive and --all select shut-off domains too; without them virsh lists running
+// domains only, virtckpt every domain.)
+bool PassesStateFilter(const Arguments& args) {
+  bool any = false;
   for (const char* state : {"state-running", "state-paused", "state-shutoff", "state-other"}) {
-    if (!filter && args.Flag(state)) filter = std::string("--") + state;
+    any = any || args.Flag(state);
   }
-  if (filter) {
-    throw CommandError({"Failed to list domains",
-                        "Operation not supported: virtckpt domains have no run state, so " +
-                            *filter + " cannot select among them"});
-  }
+  return !any || args.Flag("state-shutoff");
 }
 
 bool NeedsSession(const Arguments& args) {
@@ -69,7 +64,7 @@ std::vector<ListedDomain> SelectDomains(Context& ctx, const Arguments& args) {
   Exclusive(args, "table", "name");
   Exclusive(args, "table", "uuid");
   Exclusive(args, "table", "id");
-  RefuseRunStateFilters(args);
+  if (!PassesStateFilter(args)) return {};
   for (const PairFilter& pair : kNeverFilters) {
     if (!Passes(args, pair, false)) return {};
   }
@@ -97,7 +92,8 @@ std::vector<ListedDomain> SelectDomains(Context& ctx, const Arguments& args) {
   return domains;
 }
 
-void PrintDomainList(Context& ctx, const Arguments& args, const std::vector<ListedDomain>& domains) {
+void PrintDomainList(Context& ctx, const Arguments& args,
+                     const std::vector<ListedDomain>& domains) {
   bool uuid = args.Flag("uuid");
   bool id = args.Flag("id");
   bool name = args.Flag("name");

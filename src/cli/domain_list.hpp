@@ -1,6 +1,6 @@
 // `list`: virsh's domain filters in virtckpt's model, and virsh's outputs. virtckpt domains are
-// persistent, have no run state, no id, no autostart, no snapshots and no managed save; they
-// may have checkpoints.
+// persistent and shut off, with no id, no autostart, no snapshots and no managed save; they may
+// have checkpoints.
 #pragma once
 
 #include <string>
@@ -16,14 +16,13 @@ struct ListedDomain {
   std::string title;  // with --title
 };
 
-// The domains the options select, in virsh's order (by name, case-insensitively, as virsh
-// orders domains without an id). Throws CommandError for the combinations virsh refuses and
-// for filters by run state, which virtckpt domains do not have.
+// The domains the options select, in virsh's order for inactive domains (by name,
+// case-insensitively). Throws CommandError for the combinations virsh refuses.
 std::vector<ListedDomain> SelectDomains(Context& ctx, const Arguments& args);
 
 // virsh's table (Id and State '-', with --title a Title column), or with --uuid, --id and
-// --name virsh's lines "UUID ID NAME" of what was asked for (--id alone: only domains with an
-// id, so none).
+// --name virsh's lines "UUID ID NAME" of what was asked for (--id alone lists the domains that
+// have an id: none).
 void PrintDomainList(Context& ctx, const Arguments& args, const std::vector<ListedDomain>& domains);
 
 }  // namespace virtckpt::cli

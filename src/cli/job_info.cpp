@@ -42,7 +42,9 @@ struct JobStats {
   std::optional<int64_t> ended;
 };
 
-int64_t ElapsedMs(int64_t started, int64_t ended) { return std::max<int64_t>(ended - started, 0) * 1000; }
+int64_t ElapsedMs(int64_t started, int64_t ended) {
+  return std::max<int64_t>(ended - started, 0) * 1000;
+}
 
 JobStats RunningStats(const store::BackupJob& job, int64_t now) {
   JobStats stats;
@@ -121,7 +123,8 @@ void PrintStats(Context& ctx, const Arguments& args, const JobStats& stats) {
   }
 }
 
-std::string CompletedJson(const std::string& domain, const std::optional<store::CompletedJob>& job) {
+std::string CompletedJson(const std::string& domain,
+                          const std::optional<store::CompletedJob>& job) {
   util::JsonWriter json;
   json.BeginObject().Key("domain").String(domain).Key("job");
   if (job) {

@@ -10,8 +10,7 @@ namespace virtckpt::store {
 namespace {
 
 int64_t SecondsAttribute(const xml::Node& node, const char* name) {
-  return static_cast<int64_t>(
-      util::ParseUint64(node.Attribute(name).value_or("0")).value_or(0));
+  return static_cast<int64_t>(util::ParseUint64(node.Attribute(name).value_or("0")).value_or(0));
 }
 
 }  // namespace

@@ -192,10 +192,10 @@ class FileSession : public DomainSession {
                                       : std::nullopt});
     }
     if (change.set_completed_job) {
-      files.push_back({"last-job.xml", change.completed_job
-                                           ? std::optional<std::string>(
-                                                 FormatCompletedJob(*change.completed_job))
-                                           : std::nullopt});
+      files.push_back({"last-job.xml",
+                       change.completed_job
+                           ? std::optional<std::string>(FormatCompletedJob(*change.completed_job))
+                           : std::nullopt});
     }
 
     std::vector<std::string> replaced;
