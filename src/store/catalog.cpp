@@ -335,6 +335,8 @@ BackupJob Catalog::BeginBackup(std::optional<conf::CheckpointDef> def, BackupJob
   }
   change.set_job = true;
   change.job = job;
+  // As libvirt's, the statistics of the job that ended last go when a new job begins.
+  change.set_completed_job = completed_job().has_value();
   Apply(change);
   return job;
 }
@@ -391,7 +393,7 @@ BackupJob Catalog::AbortBackup(int64_t now) {
 }
 
 void Catalog::ForgetCompletedJob() {
-  if (!completed_job()) return;
+  // Unconditional: a record that did not load goes as well.
   Change change;
   change.set_completed_job = true;
   Apply(change);

@@ -54,7 +54,8 @@ class Catalog {
   // Ends the job at `now`; its pending checkpoint is removed, and its bitmaps are given back
   // to its parent's. Returns the job.
   BackupJob AbortBackup(int64_t now);
-  // The job that ended last (kept by both of the above), until ForgetCompletedJob.
+  // The job that ended last (kept by both of the above), until ForgetCompletedJob or the
+  // next BeginBackup.
   const std::optional<CompletedJob>& completed_job() const { return session_.completed_job(); }
   void ForgetCompletedJob();
   // Acknowledges that the recorded bitmap operations were carried out.
