@@ -6,6 +6,7 @@
 #include "backup/chain_walker.hpp"
 #include "backup/domain_backup_xml.hpp"
 #include "cli/domain_access.hpp"
+#include "cli/job_info.hpp"
 #include "cli/plan_output.hpp"
 #include "cli/table.hpp"
 #include "cli/xml_output.hpp"
@@ -212,9 +213,9 @@ void RunBackupEnd(Context& ctx, const Arguments& args) {
   if (commit == abort) throw CommandError({"exactly one of --commit and --abort is required"});
   OpenDomain open = Open(ctx, args, store::Access::Write, false);
   if (commit) {
-    PrintExtra(ctx, EndedMessage(open.catalog->CommitBackup(), "committed"));
+    PrintExtra(ctx, EndedMessage(open.catalog->CommitBackup(ctx.now()), "committed"));
   } else {
-    PrintExtra(ctx, EndedMessage(open.catalog->AbortBackup(), "aborted"));
+    PrintExtra(ctx, EndedMessage(open.catalog->AbortBackup(ctx.now()), "aborted"));
   }
 }
 
@@ -228,10 +229,15 @@ void RunDomJobAbort(Context& ctx, const Arguments& args) {
         {"Requested operation is not valid: current job is not outgoing "
          "migration in post-copy mode"});
   }
-  open.catalog->AbortBackup();
+  open.catalog->AbortBackup(ctx.now());
 }
 
 void RunDomJobInfo(Context& ctx, const Arguments& args) {
+  CheckJobInfoOptions(args);
+  if (args.Flag("completed")) {
+    RunCompletedJobInfo(ctx, args);
+    return;
+  }
   OpenDomain open = Open(ctx, args, store::Access::Read, false);
   std::optional<store::BackupJob> job = open.catalog->PendingJob();
   if (args.Flag("json")) {
@@ -255,20 +261,7 @@ void RunDomJobInfo(Context& ctx, const Arguments& args) {
     ctx.out << json.str() << "\n";
     return;
   }
-  char line[1024];
-  auto print = [&](const char* key, const std::string& value) {
-    snprintf(line, sizeof line, "%-17s %s\n", key, value.c_str());
-    ctx.out << line;
-  };
-  if (!job) {
-    print("Job type:", "None");
-    return;
-  }
-  print("Job type:", "Unbounded");
-  print("Operation:", "Backup");
-  print("Checkpoint:", job->checkpoint.empty() ? "-" : job->checkpoint);
-  print("Since:", job->since.empty() ? "-" : job->since);
-  print("Started:", util::FormatLocalTime(job->started));
+  PrintRunningJobInfo(ctx, args, job);
 }
 
 void RunBitmapOps(Context& ctx, const Arguments& args) {

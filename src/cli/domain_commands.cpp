@@ -3,7 +3,9 @@
 #include <ostream>
 
 #include "cli/domain_access.hpp"
+#include "cli/domain_list.hpp"
 #include "cli/table.hpp"
+#include "cli/undefine_options.hpp"
 #include "cli/xml_output.hpp"
 #include "conf/domain_def.hpp"
 #include "util/error.hpp"
@@ -77,6 +79,19 @@ void Commit(OpenDomain& open, const conf::DomainDef& def) {
   open.session->Commit(change);
 }
 
+// virsh's --print-xml of detach-disk: the <disk> element cut out of the definition as dumpxml
+// prints it, its inner whitespace kept (libxml2's serialization, double quotes), without a
+// final newline.
+std::string DiskXmlAsInDefinition(const conf::DomainDef& def, const conf::DomainDisk& disk) {
+  xml::ParseOptions options;
+  options.source = "(domain_definition)";
+  xml::Document doc = xml::Document::Parse(def.Format(0, false), options);
+  std::string xml =
+      doc.DumpXPath("/domain/devices/disk[" + std::to_string(disk.position + 1) + "]", false);
+  if (!xml.empty() && xml.back() == '\n') xml.pop_back();
+  return xml;
+}
+
 }  // namespace
 
 void RunDefine(Context& ctx, const Arguments& args) {
@@ -145,7 +160,9 @@ std::string DescribeBitmapOp(const store::BitmapOp& op) {
 }  // namespace
 
 void RunUndefine(Context& ctx, const Arguments& args) {
+  CheckUndefineOptions(args);
   std::string name = ResolveDomain(ctx, args);
+  RefuseRemovals(ctx.backend().Open(name, store::Access::Read)->domain(), args);
   std::vector<store::BitmapOp> dropped;
   try {
     RefuseIfReadOnly(ctx);
@@ -164,20 +181,7 @@ void RunUndefine(Context& ctx, const Arguments& args) {
 }
 
 void RunList(Context& ctx, const Arguments& args) {
-  std::vector<std::string> names = ctx.backend().ListDomains();
-  if (args.Flag("name") || args.Flag("uuid")) {
-    for (const auto& name : names) {
-      if (args.Flag("uuid")) {
-        ctx.out << ctx.backend().Open(name, store::Access::Read)->domain().uuid() << "\n";
-      } else {
-        ctx.out << name << "\n";
-      }
-    }
-    return;
-  }
-  Table table({"Id", "Name", "State"});
-  for (const auto& name : names) table.AddRow({"-", name, "-"});
-  ctx.out << table.Format(ctx.quiet);
+  PrintDomainList(ctx, args, SelectDomains(ctx, args));
 }
 
 void RunDumpXml(Context& ctx, const Arguments& args) {
@@ -231,11 +235,17 @@ void RunDetachDevice(Context& ctx, const Arguments& args) {
 }
 
 void RunDetachDisk(Context& ctx, const Arguments& args) {
-  OpenDomain open = OpenForDeviceChange(ctx, args);
+  bool print_xml = args.Flag("print-xml");
+  OpenDomain open =
+      print_xml ? Open(ctx, args, store::Access::Read) : OpenForDeviceChange(ctx, args);
   std::string target = args.GetNonEmpty("target").value_or("");
   conf::DomainDef def = open.catalog->domain();
   const conf::DomainDisk* disk = def.FindDisk(target);
   if (!disk) throw CommandError({"No disk found whose source path or target is " + target});
+  if (print_xml) {
+    ctx.out << DiskXmlAsInDefinition(def, *disk);
+    return;
+  }
   try {
     RefuseDeviceChangeIfReadOnly(ctx, args);
   } catch (const util::Error& e) {

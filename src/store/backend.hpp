@@ -28,9 +28,12 @@ struct Change {
   bool clear_bitmap_ops = false;
   bool set_job = false;
   std::optional<BackupJob> job;  // with set_job: the job that begins, or none (it ended)
+  bool set_completed_job = false;
+  // With set_completed_job: the job that just ended, or none (its statistics were read).
+  std::optional<CompletedJob> completed_job;
   bool empty() const {
     return upserts.empty() && removals.empty() && !set_current && !domain && !settings &&
-           bitmap_ops.empty() && !clear_bitmap_ops && !set_job;
+           bitmap_ops.empty() && !clear_bitmap_ops && !set_job && !set_completed_job;
   }
 };
 
@@ -54,6 +57,8 @@ class DomainSession {
   virtual const std::vector<BitmapOp>& bitmap_ops() const = 0;
   // The backup job that has begun and not ended, as recorded by job.xml.
   virtual const std::optional<BackupJob>& job() const = 0;
+  // The backup job that ended last, as recorded by last-job.xml.
+  virtual const std::optional<CompletedJob>& completed_job() const = 0;
   // The full record; throws Error(NotFound) if it is gone.
   virtual CheckpointRecord ReadCheckpoint(const std::string& name) = 0;
   // Applies the change; only for Write sessions. Afterwards the session reflects it.

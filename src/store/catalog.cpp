@@ -335,6 +335,8 @@ BackupJob Catalog::BeginBackup(std::optional<conf::CheckpointDef> def, BackupJob
   }
   change.set_job = true;
   change.job = job;
+  // As libvirt's, the statistics of the job that ended last go when a new job begins.
+  change.set_completed_job = completed_job().has_value();
   Apply(change);
   return job;
 }
@@ -349,7 +351,13 @@ BackupJob Catalog::EndingJob() const {
   return *job;
 }
 
-BackupJob Catalog::CommitBackup() {
+void Catalog::RecordEnd(Change& change, const BackupJob& job, int64_t now,
+                        CompletedJob::Outcome outcome) {
+  change.set_completed_job = true;
+  change.completed_job = CompletedJob{job.checkpoint, job.since, job.started, now, outcome};
+}
+
+BackupJob Catalog::CommitBackup(int64_t now) {
   BackupJob job = EndingJob();
   Change change;
   if (!job.checkpoint.empty()) {
@@ -360,11 +368,12 @@ BackupJob Catalog::CommitBackup() {
     change.upserts.push_back(std::move(record));
   }
   change.set_job = true;
+  RecordEnd(change, job, now, CompletedJob::Outcome::Committed);
   Apply(change);
   return job;
 }
 
-BackupJob Catalog::AbortBackup() {
+BackupJob Catalog::AbortBackup(int64_t now) {
   BackupJob job = EndingJob();
   Change change;
   if (!job.checkpoint.empty()) {
@@ -378,8 +387,16 @@ BackupJob Catalog::AbortBackup() {
     change.removals.push_back(pending.name);
   }
   change.set_job = true;
+  RecordEnd(change, job, now, CompletedJob::Outcome::Aborted);
   Apply(change);
   return job;
+}
+
+void Catalog::ForgetCompletedJob() {
+  // Unconditional: a record that did not load goes as well.
+  Change change;
+  change.set_completed_job = true;
+  Apply(change);
 }
 
 void Catalog::ClearBitmapOps() {

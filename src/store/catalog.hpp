@@ -49,11 +49,15 @@ class Catalog {
   // refuses a second job. Returns the job.
   BackupJob BeginBackup(std::optional<conf::CheckpointDef> def, BackupJob job,
                         const std::string& owner);
-  // Ends the job; its pending checkpoint becomes a normal one. Returns the job.
-  BackupJob CommitBackup();
-  // Ends the job; its pending checkpoint is removed, and its bitmaps are given back to its
-  // parent's. Returns the job.
-  BackupJob AbortBackup();
+  // Ends the job at `now`; its pending checkpoint becomes a normal one. Returns the job.
+  BackupJob CommitBackup(int64_t now);
+  // Ends the job at `now`; its pending checkpoint is removed, and its bitmaps are given back
+  // to its parent's. Returns the job.
+  BackupJob AbortBackup(int64_t now);
+  // The job that ended last (kept by both of the above), until ForgetCompletedJob or the
+  // next BeginBackup.
+  const std::optional<CompletedJob>& completed_job() const { return session_.completed_job(); }
+  void ForgetCompletedJob();
   // Acknowledges that the recorded bitmap operations were carried out.
   void ClearBitmapOps();
 
@@ -71,6 +75,9 @@ class Catalog {
   void CheckNotFrozen(const std::optional<BackupJob>& job, const std::string& name) const;
   void RefuseWhilePending(const std::string& what) const;
   BackupJob EndingJob() const;
+  // Records `job` as the job that ended last.
+  static void RecordEnd(Change& change, const BackupJob& job, int64_t now,
+                        CompletedJob::Outcome outcome);
   // The bitmap operations that fold `doomed` (a checkpoint and possibly its descendants) into
   // `heir`'s bitmaps: merges in the delta model, then removal of the doomed bitmaps.
   std::vector<BitmapOp> FoldBitmaps(const std::vector<const CheckpointSummary*>& doomed,

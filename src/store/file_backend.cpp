@@ -17,6 +17,7 @@
 #include "store/bitmap_ops_file.hpp"
 #include "store/checkpoint_file.hpp"
 #include "store/checkpoint_scan.hpp"
+#include "store/completed_job_file.hpp"
 #include "store/domain_dir.hpp"
 #include "store/domain_name.hpp"
 #include "store/index_file.hpp"
@@ -120,6 +121,7 @@ class FileSession : public DomainSession {
     if (util::PathExists(dir_ + "/job.xml")) {
       job_ = ParseBackupJob(util::ReadStoreFile(dir_ + "/job.xml"), dir_ + "/job.xml");
     }
+    LoadCompletedJob();
     LoadCheckpoints(scan.Get());
     if (current_ && !RowOf(*current_)) current_.reset();
     // Readers refresh a stale index too: under the shared lock no writer runs, so every
@@ -138,6 +140,7 @@ class FileSession : public DomainSession {
   const util::NameTable* names() const override { return &position_; }
   const std::optional<std::string>& current() const override { return current_; }
   const std::optional<BackupJob>& job() const override { return job_; }
+  const std::optional<CompletedJob>& completed_job() const override { return completed_job_; }
   const std::vector<std::string>& warnings() const override { return warnings_; }
   const std::vector<BitmapOp>& bitmap_ops() const override { return bitmap_ops_; }
 
@@ -188,6 +191,12 @@ class FileSession : public DomainSession {
                                       ? std::optional<std::string>(FormatBackupJob(*change.job))
                                       : std::nullopt});
     }
+    if (change.set_completed_job) {
+      files.push_back({"last-job.xml",
+                       change.completed_job
+                           ? std::optional<std::string>(FormatCompletedJob(*change.completed_job))
+                           : std::nullopt});
+    }
 
     std::vector<std::string> replaced;
     for (const auto& record : change.upserts) replaced.push_back(record.def.name);
@@ -215,6 +224,7 @@ class FileSession : public DomainSession {
     if (change.settings) settings_ = *change.settings;
     if (change.set_current) current_ = change.current;
     if (change.set_job) job_ = change.job;
+    if (change.set_completed_job) completed_job_ = change.completed_job;
     int dirfd = OpenCheckpointDir();
     for (const auto& record : change.upserts) {
       auto stat = util::StatAt(dirfd, record.def.name + kSuffix);
@@ -246,6 +256,21 @@ class FileSession : public DomainSession {
   }
 
  private:
+  // Only statistics: a file that does not load is reported and read as no completed job.
+  void LoadCompletedJob() {
+    std::string path = dir_ + "/last-job.xml";
+    if (!util::PathExists(path)) return;
+    try {
+      completed_job_ = ParseCompletedJob(util::ReadStoreFile(path), path);
+    } catch (const Error& e) {
+      std::string reason = e.what();
+      std::replace(reason.begin(), reason.end(), '\n', ' ');
+      while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+      warnings_.push_back("statistics of the last backup job of domain '" + domain_.name() +
+                          "' skipped: cannot load " + path + ": " + reason);
+    }
+  }
+
   std::string CheckpointDir() const { return dir_ + "/checkpoints"; }
   std::string CheckpointPath(const std::string& name) const {
     return CheckpointDir() + "/" + name + kSuffix;
@@ -461,6 +486,7 @@ class FileSession : public DomainSession {
   DomainSettings settings_;
   std::optional<std::string> current_;
   std::optional<BackupJob> job_;
+  std::optional<CompletedJob> completed_job_;
   // The loaded checkpoints: summaries_[i] was read from a file with stamps_[i].
   CheckpointSummaries summaries_;
   util::LargeVector<FileStamp> stamps_;

@@ -35,6 +35,16 @@ std::optional<BitmapOp::Kind> BitmapOpKindFromString(const std::string& text) {
   return std::nullopt;
 }
 
+const char* JobOutcomeToString(CompletedJob::Outcome outcome) {
+  return outcome == CompletedJob::Outcome::Aborted ? "aborted" : "committed";
+}
+
+std::optional<CompletedJob::Outcome> JobOutcomeFromString(std::string_view text) {
+  if (text == "committed") return CompletedJob::Outcome::Committed;
+  if (text == "aborted") return CompletedJob::Outcome::Aborted;
+  return std::nullopt;
+}
+
 CheckpointSummary Summarize(const CheckpointRecord& record) {
   CheckpointSummary s;
   s.name = record.def.name;

@@ -53,6 +53,23 @@ struct BackupJob {
   std::string backup_xml;       // its <domainbackup> document ("" when begun by an old virtckpt)
 };
 
+// The backup job that ended last: DOMAIN/last-job.xml, kept until a newer job ends or
+// `domjobinfo --completed` reads it (libvirt's completed-job statistics).
+struct CompletedJob {
+  enum class Outcome { Committed, Aborted };
+  std::string checkpoint;  // the checkpoint the job created or dropped; "" when none
+  std::string since;       // its base ("" for a full backup)
+  int64_t started = 0;
+  int64_t ended = 0;
+  Outcome outcome = Outcome::Committed;
+  bool operator==(const CompletedJob& o) const {
+    return checkpoint == o.checkpoint && since == o.since && started == o.started &&
+           ended == o.ended && outcome == o.outcome;
+  }
+};
+const char* JobOutcomeToString(CompletedJob::Outcome outcome);
+std::optional<CompletedJob::Outcome> JobOutcomeFromString(std::string_view text);
+
 // A change to the bitmaps of one disk image that a checkpoint operation implies (in the delta
 // model, deleting N merges N's bitmap into its parent's). Recorded for whoever manages the
 // bitmaps: the hypervisor's tooling (external mode) or virtckpt itself (managed mode).

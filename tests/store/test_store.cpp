@@ -26,6 +26,7 @@
 #include "store/backend.hpp"
 #include "store/catalog.hpp"
 #include "store/checkpoint_file.hpp"
+#include "store/completed_job_file.hpp"
 #include "store/domain_name.hpp"
 #include "store/index_file.hpp"
 #include "store/journal.hpp"
@@ -1277,3 +1278,57 @@ TEST_CASE("a store of a newer format is refused; an older one is upgraded by a w
 }
 
 }  // namespace
+
+TEST_CASE("the backup job that ended last is kept in last-job.xml until it is forgotten", "[job]") {
+  Store s;
+  s.Create("c1");
+  std::string path = s.dir() + "/last-job.xml";
+  auto end_job = [&](const std::string& name, bool commit, int64_t started, int64_t ended) {
+    auto session = s.Open(store::Access::Write);
+    store::Catalog catalog(*session);
+    store::BackupJob job;
+    job.checkpoint = name;
+    job.since = "c1";
+    job.started = started;
+    catalog.BeginBackup(
+        conf::ParseCheckpoint("<domaincheckpoint><name>" + name + "</name></domaincheckpoint>", 0),
+        job, "");
+    REQUIRE(!util::PathExists(path));  // a job that begins forgets the last one's statistics
+    commit ? catalog.CommitBackup(ended) : catalog.AbortBackup(ended);
+  };
+  end_job("c2", true, 1704067200, 1704067230);
+  REQUIRE(Slurp(path) ==
+          "<completedjob outcome='committed' checkpoint='c2' since='c1' started='1704067200' "
+          "ended='1704067230'/>\n");
+  store::CompletedJob committed{"c2", "c1", 1704067200, 1704067230,
+                                store::CompletedJob::Outcome::Committed};
+  REQUIRE(s.Open()->completed_job() == committed);
+  REQUIRE(store::FormatCompletedJob(store::ParseCompletedJob(Slurp(path), path)) == Slurp(path));
+
+  end_job("c3", false, 1704067300, 1704067301);
+  store::CompletedJob aborted{"c3", "c1", 1704067300, 1704067301,
+                              store::CompletedJob::Outcome::Aborted};
+  REQUIRE(s.Open()->completed_job() == aborted);
+  {
+    auto session = s.Open(store::Access::Write);
+    store::Catalog(*session).ForgetCompletedJob();
+  }
+  REQUIRE(!util::PathExists(path));
+  REQUIRE(!s.Open()->completed_job());
+
+  // Only statistics: a damaged file is reported and read as none.
+  util::WriteFileAtomic(path, "<completedjob outcome='lost' started='1' ended='2'/>\n");
+  auto session = s.Open();
+  REQUIRE(!session->completed_job());
+  REQUIRE(session->warnings().size() == 1);
+  REQUIRE(session->warnings()[0].find("statistics of the last backup job of domain 'single' "
+                                      "skipped: cannot load " +
+                                      path + ": ") == 0);
+  session.reset();
+  {
+    auto writer = s.Open(store::Access::Write);
+    store::Catalog(*writer).ForgetCompletedJob();
+  }
+  REQUIRE(!util::PathExists(path));
+  REQUIRE(s.Warnings().empty());
+}

@@ -1,0 +1,14 @@
+// DOMAIN/last-job.xml: the backup job that ended last.
+#pragma once
+
+#include <string>
+
+#include "store/records.hpp"
+
+namespace virtckpt::store {
+
+// <completedjob outcome='committed' checkpoint='c2' since='c1' started='N' ended='N'/>
+std::string FormatCompletedJob(const CompletedJob& job);
+CompletedJob ParseCompletedJob(const std::string& text, const std::string& source);
+
+}  // namespace virtckpt::store
