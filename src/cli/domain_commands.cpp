@@ -211,7 +211,27 @@ void RunUndefine(Context& ctx, const Arguments& args) {
 }
 
 void RunList(Context& ctx, const Arguments& args) {
+  for (const char* other : {"name", "uuid", "table"}) {
+    if (args.Flag("json") && args.Flag(other)) {
+      throw CommandError(
+          {std::string("Options --json and --") + other + " are mutually exclusive"});
+    }
+  }
   std::vector<std::string> names = ctx.backend().ListDomains();
+  if (args.Flag("json")) {
+    util::JsonWriter json;
+    json.BeginObject().Key("domains").BeginArray();
+    for (const auto& name : names) {
+      json.BeginObject()
+          .Key("name")
+          .String(name)
+          .Key("uuid")
+          .String(ctx.backend().Open(name, store::Access::Read)->domain().uuid())
+          .EndObject();
+    }
+    ctx.out << json.EndArray().EndObject().str() << "\n";
+    return;
+  }
   if (args.Flag("name") || args.Flag("uuid")) {
     for (const auto& name : names) {
       if (args.Flag("uuid")) {
@@ -235,6 +255,27 @@ void RunDumpXml(Context& ctx, const Arguments& args) {
 
 void RunDomBlkList(Context& ctx, const Arguments& args) {
   OpenDomain open = Open(ctx, args, store::Access::Read);
+  if (args.Flag("json")) {
+    util::JsonWriter json;
+    json.BeginObject().Key("domain").String(open.catalog->domain().name()).Key("disks");
+    json.BeginArray();
+    for (const auto& disk : open.catalog->domain().disks()) {
+      json.BeginObject()
+          .Key("target")
+          .String(disk.target_dev)
+          .Key("type")
+          .String(disk.type)
+          .Key("device")
+          .String(disk.device)
+          .Key("source")
+          .StringOrNull(disk.source.Identity())
+          .Key("format")
+          .StringOrNull(disk.driver_type)
+          .EndObject();
+    }
+    ctx.out << json.EndArray().EndObject().str() << "\n";
+    return;
+  }
   bool details = args.Flag("details");
   Table table(details ? std::vector<std::string>{"Type", "Device", "Target", "Source"}
                       : std::vector<std::string>{"Target", "Source"});
