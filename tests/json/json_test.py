@@ -183,7 +183,9 @@ def run(tmp, args):
     args = [a.replace("@TMP@", tmp) for a in args]
     proc = subprocess.run([VIRTCKPT, "-c", os.path.join(tmp, "store")] + args,
                           stdin=subprocess.DEVNULL, capture_output=True, env=env, check=False)
-    return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
+    # Bytes that are not UTF-8 stay as they are (surrogates) and fail the comparisons.
+    return (proc.returncode, proc.stdout.decode("utf-8", "surrogateescape"),
+            proc.stderr.decode("utf-8", "surrogateescape"))
 
 
 VALIDATORS = {}
@@ -289,12 +291,12 @@ def main():
             f.write(multi)
         with open(os.path.join(tmp, "uni.xml"), "w", encoding="utf-8") as f:
             f.write(UNI_XML)
-        for args, expected, want_err in STEPS:
+        for args, golden, want_err in STEPS:
             rc, out, err = run(tmp, args)
             shown = "virtckpt " + " ".join(json.dumps(a, ensure_ascii=False) for a in args)
             if rc != 0 or err != want_err:
                 fail("%s: exit %d, stderr %r (want exit 0, stderr %r)" % (shown, rc, err, want_err))
-            if expected is None:
+            if golden is None:
                 continue
             command = args[0]
             try:
@@ -306,7 +308,7 @@ def main():
             for v, name in ((validator(schema, command), command), (whole, "the schema")):
                 for e in errors_of(v, document):
                     fail("%s: invalid against %s: %s" % (shown, name, e))
-            path = os.path.join(EXPECTED_DIR, expected + ".json")
+            path = os.path.join(EXPECTED_DIR, golden + ".json")
             if not os.path.exists(path):
                 fail("%s: no expected file %s; it printed:\n%s" % (
                     shown, path, json.dumps(document, indent=2, ensure_ascii=False)))
@@ -315,7 +317,7 @@ def main():
                 want = json.load(f)
             if out != compact(want) + "\n\n":
                 fail("%s: output differs from expected/%s.json\n  want %s\n  got  %s" % (
-                    shown, expected, compact(want), out.rstrip("\n")))
+                    shown, golden, compact(want), out.rstrip("\n")))
             else:
                 ok(shown)
         for args, want_err in REFUSED:
