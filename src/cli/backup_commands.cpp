@@ -7,6 +7,7 @@
 #include "backup/domain_backup_xml.hpp"
 #include "cli/domain_access.hpp"
 #include "cli/job_info.hpp"
+#include "cli/json_output.hpp"
 #include "cli/plan_output.hpp"
 #include "cli/table.hpp"
 #include "cli/xml_output.hpp"
@@ -244,16 +245,7 @@ void RunDomJobInfo(Context& ctx, const Arguments& args) {
     util::JsonWriter json;
     json.BeginObject().Key("domain").String(open.catalog->domain().name()).Key("job");
     if (job) {
-      json.BeginObject()
-          .Key("operation")
-          .String("backup")
-          .Key("checkpoint")
-          .StringOrNull(job->checkpoint)
-          .Key("since")
-          .StringOrNull(job->since)
-          .Key("started")
-          .Number(job->started)
-          .EndObject();
+      WriteJob(json, *job);
     } else {
       json.Null();
     }
@@ -276,14 +268,15 @@ void RunBitmapOps(Context& ctx, const Arguments& args) {
   const auto& ops = open.catalog->bitmap_ops();
   if (args.Flag("json")) {
     util::JsonWriter json;
-    json.BeginArray();
+    json.BeginObject().Key("domain").String(open.catalog->domain().name());
+    json.Key("bitmapOps").BeginArray();
     for (const auto& op : ops) {
       json.BeginObject()
-          .Key("op")
+          .Key("operation")
           .String(store::BitmapOpKindToString(op.kind))
-          .Key("disk")
+          .Key("target")
           .String(op.disk)
-          .Key("image")
+          .Key("source")
           .StringOrNull(op.image)
           .Key("bitmap")
           .String(op.bitmap)
@@ -293,8 +286,7 @@ void RunBitmapOps(Context& ctx, const Arguments& args) {
           .StringOrNull(op.reason)
           .EndObject();
     }
-    json.EndArray();
-    ctx.out << json.str() << "\n";
+    ctx.out << json.EndArray().EndObject().str() << "\n";
     return;
   }
   Table table({"Op", "Disk", "Image", "Bitmap", "Into", "Reason"});

@@ -5,10 +5,10 @@
 
 #include "cli/checkpoint_commands.hpp"
 #include "cli/domain_access.hpp"
+#include "cli/json_output.hpp"
 #include "cli/table.hpp"
 #include "cli/table_cell.hpp"
 #include "util/clock.hpp"
-#include "util/json.hpp"
 #include "util/strings.hpp"
 
 namespace virtckpt::cli {
@@ -75,29 +75,16 @@ void PrintTree(const Entries& list, std::ostream& out) {
 
 void PrintJson(const Entries& list, const store::Catalog& catalog, std::ostream& out) {
   util::JsonWriter json;
-  json.BeginArray();
+  json.BeginObject();
+  json.Key("domain").String(catalog.domain().name());
+  json.Key("checkpoints").BeginArray();
   for (const CheckpointSummary* c : list) {
     json.BeginObject();
-    json.Key("name").String(c->name);
-    json.Key("parent").StringOrNull(c->parent);
-    json.Key("creationTime").Number(c->creation_time);
-    json.Key("children").Unsigned(catalog.tree().Children(c->name).size());
-    json.Key("descendants").Unsigned(catalog.tree().CountDescendants(c->name));
-    json.Key("current").Bool(catalog.current() && *catalog.current() == c->name);
-    json.Key("state").String(store::CheckpointStateToString(c->state));
-    json.Key("owner").StringOrNull(c->owner);
-    json.Key("disks").BeginArray();
-    for (const auto& d : c->disks()) {
-      json.BeginObject();
-      json.Key("name").String(d.target);
-      json.Key("checkpoint").String(conf::CheckpointTypeToString(d.type));
-      json.Key("bitmap").StringOrNull(d.bitmap);
-      json.EndObject();
-    }
-    json.EndArray();
+    WriteCheckpointKeys(json, *c, catalog);
     json.EndObject();
   }
   json.EndArray();
+  json.EndObject();
   out << json.str() << "\n";
 }
 

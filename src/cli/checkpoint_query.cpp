@@ -3,6 +3,7 @@
 
 #include "cli/checkpoint_commands.hpp"
 #include "cli/domain_access.hpp"
+#include "cli/json_output.hpp"
 #include "cli/table_cell.hpp"
 #include "cli/xml_output.hpp"
 #include "conf/checkpoint_def.hpp"
@@ -29,6 +30,13 @@ void RunCheckpointDumpXml(Context& ctx, const Arguments& args) {
 void RunCheckpointInfo(Context& ctx, const Arguments& args) {
   OpenDomain open = Open(ctx, args, store::Access::Read);
   const store::CheckpointSummary& c = CheckpointArgument(args, *open.catalog);
+  if (args.Flag("json")) {
+    util::JsonWriter json;
+    json.BeginObject().Key("domain").String(open.catalog->domain().name());
+    WriteCheckpointKeys(json, c, *open.catalog);
+    ctx.out << json.EndObject().str() << "\n";
+    return;
+  }
   const store::CheckpointTree& tree = open.catalog->tree();
   std::string parent = c.parent.empty() ? "-" : c.parent;
   char buf[1024];
@@ -55,6 +63,20 @@ void RunCheckpointInfo(Context& ctx, const Arguments& args) {
 void RunCheckpointParent(Context& ctx, const Arguments& args) {
   OpenDomain open = Open(ctx, args, store::Access::Read);
   const store::CheckpointSummary& c = CheckpointArgument(args, *open.catalog);
+  if (args.Flag("json")) {
+    // A root is no error here: its parent is null, as everywhere in JSON.
+    util::JsonWriter json;
+    json.BeginObject()
+        .Key("domain")
+        .String(open.catalog->domain().name())
+        .Key("name")
+        .String(c.name)
+        .Key("parent")
+        .StringOrNull(c.parent)
+        .EndObject();
+    ctx.out << json.str() << "\n";
+    return;
+  }
   if (c.parent.empty()) throw CommandError({"checkpoint '" + c.name + "' has no parent"});
   ctx.out << c.parent;
 }

@@ -181,7 +181,28 @@ void RunUndefine(Context& ctx, const Arguments& args) {
 }
 
 void RunList(Context& ctx, const Arguments& args) {
-  PrintDomainList(ctx, args, SelectDomains(ctx, args));
+  for (const char* other : {"name", "uuid", "id", "table"}) {
+    if (args.Flag("json") && args.Flag(other)) {
+      throw CommandError(
+          {std::string("Options --json and --") + other + " are mutually exclusive"});
+    }
+  }
+  std::vector<ListedDomain> domains = SelectDomains(ctx, args);
+  if (args.Flag("json")) {
+    util::JsonWriter json;
+    json.BeginObject().Key("domains").BeginArray();
+    for (const ListedDomain& domain : domains) {
+      json.BeginObject()
+          .Key("name")
+          .String(domain.name)
+          .Key("uuid")
+          .String(domain.uuid)
+          .EndObject();
+    }
+    ctx.out << json.EndArray().EndObject().str() << "\n";
+    return;
+  }
+  PrintDomainList(ctx, args, domains);
 }
 
 void RunDumpXml(Context& ctx, const Arguments& args) {
@@ -192,6 +213,27 @@ void RunDumpXml(Context& ctx, const Arguments& args) {
 
 void RunDomBlkList(Context& ctx, const Arguments& args) {
   OpenDomain open = Open(ctx, args, store::Access::Read);
+  if (args.Flag("json")) {
+    util::JsonWriter json;
+    json.BeginObject().Key("domain").String(open.catalog->domain().name()).Key("disks");
+    json.BeginArray();
+    for (const auto& disk : open.catalog->domain().disks()) {
+      json.BeginObject()
+          .Key("target")
+          .String(disk.target_dev)
+          .Key("type")
+          .String(disk.type)
+          .Key("device")
+          .String(disk.device)
+          .Key("source")
+          .StringOrNull(disk.source.Identity())
+          .Key("format")
+          .StringOrNull(disk.driver_type)
+          .EndObject();
+    }
+    ctx.out << json.EndArray().EndObject().str() << "\n";
+    return;
+  }
   bool details = args.Flag("details");
   Table table(details ? std::vector<std::string>{"Type", "Device", "Target", "Source"}
                       : std::vector<std::string>{"Target", "Source"});

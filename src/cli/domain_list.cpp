@@ -55,7 +55,7 @@ bool PassesStateFilter(const Arguments& args) {
 bool NeedsSession(const Arguments& args) {
   bool by_checkpoints = args.Flag(kCheckpointFilter.with) != args.Flag(kCheckpointFilter.without);
   bool table = !args.Flag("uuid") && !args.Flag("name") && !args.Flag("id");
-  return by_checkpoints || args.Flag("uuid") || (table && args.Flag("title"));
+  return by_checkpoints || args.Flag("uuid") || args.Flag("json") || (table && args.Flag("title"));
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ namespace virtckpt::cli {
 
 struct ListedDomain {
   std::string name;
-  std::string uuid;   // with --uuid
+  std::string uuid;   // with --uuid or --json
   std::string title;  // with --title
 };
 

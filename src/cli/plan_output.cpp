@@ -1,5 +1,6 @@
 #include "cli/plan_output.hpp"
 
+#include "cli/json_output.hpp"
 #include "cli/table.hpp"
 #include "util/json.hpp"
 
@@ -82,11 +83,8 @@ std::string FormatPlanJson(const backup::BackupPlan& plan,
   for (const auto& note : plan.notes) json.String(note);
   json.EndArray();
   if (job) {
-    json.Key("job").BeginObject();
-    json.Key("checkpoint").StringOrNull(job->checkpoint);
-    json.Key("since").StringOrNull(job->since);
-    json.Key("started").Number(job->started);
-    json.EndObject();
+    json.Key("job");
+    WriteJob(json, *job);
   }
   json.EndObject();
   return json.str() + "\n";

@@ -4,9 +4,31 @@
 
 namespace virtckpt::util {
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or 0 when the bytes there are not one.
+size_t Utf8SequenceLength(const std::string& text, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = byte(i);
+  size_t length = lead < 0xc2 ? 0 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : lead < 0xf5 ? 4 : 0;
+  if (length == 0 || i + length > text.size()) return 0;
+  // The range of the second byte depends on the lead byte; the others are 0x80..0xbf.
+  unsigned char low = lead == 0xe0 ? 0xa0 : lead == 0xf0 ? 0x90 : 0x80;
+  unsigned char high = lead == 0xed ? 0x9f : lead == 0xf4 ? 0x8f : 0xbf;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (size_t k = 2; k < length; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
 std::string JsonQuote(const std::string& text) {
   std::string out = "\"";
-  for (char ch : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
     unsigned char c = static_cast<unsigned char>(ch);
     switch (ch) {
       case '"':
@@ -29,8 +51,13 @@ std::string JsonQuote(const std::string& text) {
           char buf[8];
           snprintf(buf, sizeof buf, "\\u%04x", c);
           out += buf;
-        } else {
+        } else if (c < 0x80) {
           out += ch;
+        } else if (size_t length = Utf8SequenceLength(text, i)) {
+          out.append(text, i, length);
+          i += length - 1;
+        } else {
+          out += "\xef\xbf\xbd";  // U+FFFD REPLACEMENT CHARACTER, for each stray byte
         }
     }
   }

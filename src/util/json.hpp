@@ -6,6 +6,8 @@
 
 namespace virtckpt::util {
 
+// A JSON string: quotes, backslashes and control characters escaped; bytes that are not
+// well-formed UTF-8 become U+FFFD, so that the output is always valid UTF-8 JSON.
 std::string JsonQuote(const std::string& text);
 
 // Builds one JSON value with commas placed automatically; keys only inside objects.
