@@ -8,6 +8,7 @@
 
 #include "store/bitmap_namers.hpp"
 #include "util/error.hpp"
+#include "util/utf8.hpp"
 
 namespace virtckpt::store {
 
@@ -18,6 +19,14 @@ namespace {
 
 [[noreturn]] void InvalidArgument(const std::string& what) {
   throw Error(ErrorCode::InvalidArgument, "invalid argument: " + what);
+}
+
+// An owner is kept in the checkpoint file's XML and in the index, and printed in tables: it
+// must survive all three unchanged.
+void CheckOwner(const std::string& owner) {
+  if (!util::IsPrintableUtf8(owner)) {
+    InvalidArgument("an owner must be UTF-8 text without control characters");
+  }
 }
 
 // Whether a checkpoint outside `doomed` still names `disk`'s bitmap for the same target and image.
@@ -184,6 +193,7 @@ CheckpointRecord Catalog::NewRecord(conf::CheckpointDef def, const std::string& 
                 "operation failed: domain moment " + def.name + " already exists");
   }
   if (current()) def.parent = *current();
+  CheckOwner(owner);
   CheckpointRecord record;
   record.meta.owner = owner;
   record.meta.link_seq = tree().MaxLinkSeq() + 1;
@@ -224,7 +234,10 @@ std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::
   CheckpointRecord record;
   const CheckpointSummary* existing = tree().Find(def.name);
   if (existing) record.meta.owner = existing->owner;
-  if (owner) record.meta.owner = *owner;
+  if (owner) {
+    CheckOwner(*owner);
+    record.meta.owner = *owner;
+  }
   record.meta.link_seq = tree().MaxLinkSeq() + 1;
   record.meta.disks = RedefinedIdentities(def, existing);
   record.def = std::move(def);

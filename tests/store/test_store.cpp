@@ -1332,3 +1332,35 @@ TEST_CASE("the backup job that ended last is kept in last-job.xml until it is fo
   REQUIRE(!util::PathExists(path));
   REQUIRE(s.Warnings().empty());
 }
+
+TEST_CASE("an owner that the files could not keep as given is refused", "[tree]") {
+  Store s;
+  for (const std::string owner :
+       {"a\x01"
+        "b",
+        "a\tb", "a\nb", "\x7f", "\xc2\x85", "\xff", "\xc3", "\xed\xa0\x80"}) {
+    INFO("owner " << owner);
+    auto session = s.Open(store::Access::Write);
+    store::Catalog catalog(*session);
+    util::ErrorCode code{};
+    REQUIRE(
+        ErrorOf(
+            [&] {
+              catalog.Create(
+                  conf::ParseCheckpoint("<domaincheckpoint><name>c1</name></domaincheckpoint>", 0),
+                  owner, kEpoch);
+            },
+            &code) == "invalid argument: an owner must be UTF-8 text without control characters");
+    REQUIRE(code == util::ErrorCode::InvalidArgument);
+    REQUIRE(ErrorOf([&] {
+              catalog.Redefine(
+                  conf::ParseCheckpoint(Store::RedefineXml("c1", ""), conf::kParseRedefine), owner);
+            }) == "invalid argument: an owner must be UTF-8 text without control characters");
+  }
+  REQUIRE(s.Everything() == " | current=-");
+  auto session = s.Open(store::Access::Write);
+  store::Catalog catalog(*session);
+  catalog.Create(conf::ParseCheckpoint("<domaincheckpoint><name>c1</name></domaincheckpoint>", 0),
+                 "nightly é☃ \xf0\x9f\x92\xbe", kEpoch);
+  REQUIRE(catalog.tree().Find("c1")->owner == "nightly é☃ \xf0\x9f\x92\xbe");
+}
