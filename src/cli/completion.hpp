@@ -27,8 +27,8 @@ std::string CompletionStore(const CompletionLine& line);
 // of the argument that comes next (domains, the domain's checkpoints, commands for `help`).
 std::vector<std::string> CompletionCandidates(const CompletionLine& line, CompletionNames& names);
 
-// `complete [--wordbreaks CHARS] LINE`: prints the candidates, one a line. Reads the store,
-// never changes or creates it; a store that cannot be read completes no names.
+// `complete [--wordbreaks CHARS] LINE`: prints the candidates, one a line. Only reads the store
+// (creates none); a store that cannot be read completes no names.
 void RunComplete(Context& ctx, const Arguments& args);
 
 }  // namespace virtckpt::cli
