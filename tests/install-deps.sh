@@ -2,7 +2,7 @@
 # Installs what virtckpt needs to build and test on Debian 12 (run as root).
 set -euo pipefail
 packages=(meson ninja-build pkg-config g++ libxml2-dev libxml2-utils libboost-filesystem-dev
-          catch2 qemu-utils libnbd-bin libvirt-clients faketime clang-format time strace)
+          catch2 qemu-utils libnbd-bin libvirt-clients faketime clang-format time strace bash-completion)
 packages+=(python3-jsonschema)  # tests/json: the --json schema checks
 missing=()
 for p in "${packages[@]}"; do

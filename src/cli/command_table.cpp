@@ -3,6 +3,7 @@
 #include "cli/backup_commands.hpp"
 #include "cli/checkpoint_commands.hpp"
 #include "cli/command.hpp"
+#include "cli/completion.hpp"
 #include "cli/domain_commands.hpp"
 #include "cli/help.hpp"
 #include "cli/shell_commands.hpp"
@@ -209,6 +210,13 @@ std::vector<CommandDef> BuildCommands() {
        "Extract the checkpoint's parent, if any",
        {kDomain, {"checkpointname", kString, "find parent of checkpoint name"}, kJson},
        RunCheckpointParent},
+      {"complete",
+       "internal command for autocompletion",
+       "Prints the words that complete the last one of a command line.",
+       {{"wordbreaks", kString, "readline's word break characters", false, true},
+        {"line", kData, "the command line up to the cursor"}},
+       RunComplete,
+       true},
       {"connect",
        "(re)connect to hypervisor",
        "Connect to local hypervisor. This is built-in command after shell start up.",

@@ -11,6 +11,7 @@
 #include "store/backend.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
+#include "xml/document.hpp"
 
 namespace {
 
@@ -78,6 +79,9 @@ int main(int argc, char** argv) {
     return cli::RunStream(ctx, std::cin, terminal ? "virtckpt # " : "");
   } catch (const util::Error& e) {
     for (const std::string& line : cli::ErrorLines(e)) std::cerr << "error: " << line << "\n";
+    return 1;
+  } catch (const xml::SchemaUnreadable& e) {
+    std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
 }

@@ -5,6 +5,7 @@
 #include "cli/command_line.hpp"
 #include "cli/help.hpp"
 #include "util/error.hpp"
+#include "xml/document.hpp"
 
 namespace virtckpt::cli {
 
@@ -54,6 +55,9 @@ int Execute(Context& ctx, const ParsedCommand& parsed) {
     rc = 1;
   } catch (const util::Error& e) {
     PrintErrors(ctx, ErrorLines(e));
+    rc = 1;
+  } catch (const xml::SchemaUnreadable& e) {
+    PrintErrors(ctx, {e.what()});
     rc = 1;
   }
   if (!ctx.quiet && !ctx.quit) ctx.out << "\n";

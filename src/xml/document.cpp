@@ -1,14 +1,20 @@
 #include "xml/document.hpp"
 
+#include <fcntl.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/relaxng.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <mutex>
 
@@ -316,18 +322,60 @@ std::string Document::DumpXPath(const std::string& expr, bool wrap) const {
   return out;
 }
 
-Schema::Schema(std::string path) : path_(std::move(path)) {
+namespace {
+
+// Throws SchemaUnreadable unless path is a regular file this process can read.
+void CheckReadable(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int err = fd < 0 ? errno : 0;
+  struct stat st;
+  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) err = EISDIR;
+  if (fd >= 0) close(fd);
+  if (err != 0) {
+    throw SchemaUnreadable("cannot read schema '" + path + "': " + std::strerror(err));
+  }
+}
+
+// libxml2's messages while a schema is parsed: kept instead of printed. An include that cannot
+// be loaded is an I/O error naming the file.
+struct SchemaParseErrors {
   std::string messages;
+  std::string unloadable;
+};
+
+void OnSchemaError(void* ctx, xmlErrorPtr error) {
+  auto* errors = static_cast<SchemaParseErrors*>(ctx);
+  if (!error) return;
+  bool io_load = error->domain == XML_FROM_IO && error->code == XML_IO_LOAD_ERROR;
+  bool rng_load = error->domain == XML_FROM_RELAXNGP && error->code == XML_RNGP_PARSE_ERROR &&
+                  error->message && std::strstr(error->message, "could not load");
+  if ((io_load || rng_load) && error->str1 && errors->unloadable.empty()) {
+    errors->unloadable = error->str1;
+  }
+  if (error->message) errors->messages += error->message;
+}
+
+}  // namespace
+
+Schema::Schema(std::string path) : path_(std::move(path)) {
+  CheckReadable(path_);
   xmlRelaxNGParserCtxtPtr parser = xmlRelaxNGNewParserCtxt(path_.c_str());
   if (!parser) {
     throw Error(ErrorCode::Internal, "internal error: Unable to create RNG parser for " + path_);
   }
-  xmlRelaxNGSetParserErrors(parser, AppendToBuffer, IgnoreMessage, &messages);
+  SchemaParseErrors errors;
+  xmlRelaxNGSetParserStructuredErrors(parser, OnSchemaError, &errors);
+  // Included files are read by parsers of their own, which report to the global handlers.
+  xmlStructuredErrorFunc saved_handler = xmlStructuredError;
+  void* saved_context = xmlStructuredErrorContext;
+  xmlSetStructuredErrorFunc(&errors, OnSchemaError);
   grammar_ = xmlRelaxNGParse(parser);
+  xmlSetStructuredErrorFunc(saved_context, saved_handler);
   xmlRelaxNGFreeParserCtxt(parser);
   if (!grammar_) {
+    if (!errors.unloadable.empty()) CheckReadable(errors.unloadable);
     throw Error(ErrorCode::Internal,
-                "internal error: Unable to parse RNG " + path_ + ": " + messages);
+                "internal error: Unable to parse RNG " + path_ + ": " + errors.messages);
   }
 }
 

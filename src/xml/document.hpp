@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -55,9 +56,18 @@ class Document {
   std::unique_ptr<Impl> impl_;
 };
 
+// A schema file (or one it includes) cannot be read: "cannot read schema 'PATH': REASON". An
+// installation fault, not a fault of the document: deliberately not a util::Error, so that no
+// command turns it into its own message and nothing mistakes it for a damaged store file.
+class SchemaUnreadable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Schema {
  public:
-  // Loads and caches a RelaxNG schema; throws Error(Internal) if it cannot be parsed.
+  // Loads and caches a RelaxNG schema; throws SchemaUnreadable if a file of it cannot be read,
+  // Error(Internal) if it cannot be parsed. libxml2 prints nothing.
   static const Schema& Load(const std::string& path);
   ~Schema();
   const std::string& path() const { return path_; }

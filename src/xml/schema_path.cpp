@@ -1,18 +1,57 @@
 #include "xml/schema_path.hpp"
 
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
-#include "util/file_util.hpp"
+#include "util/strings.hpp"
 
 namespace virtckpt::xml {
+
+namespace {
+
+std::string RealPath(const std::string& path) {
+  char resolved[PATH_MAX];
+  return realpath(path.c_str(), resolved) ? std::string(resolved) : path;
+}
+
+std::string ExecutableDir() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "";
+  std::string exe(buf, static_cast<size_t>(n));
+  return exe.substr(0, exe.rfind('/'));
+}
+
+bool IsInside(const std::string& path, const std::string& dir) {
+  return path == dir || util::StartsWith(path, dir + "/");
+}
+
+// Steps 2 to 4 of the header's list.
+std::string DirForThisBinary() {
+  const std::string installed = VIRTCKPT_INSTALLED_SCHEMA_DIR;
+  const std::string exe_dir = ExecutableDir();
+  if (exe_dir.empty()) return installed;
+  const std::string bindir = VIRTCKPT_BINDIR;
+  if (exe_dir == RealPath(bindir)) return installed;
+  if (exe_dir.size() > bindir.size() &&
+      exe_dir.compare(exe_dir.size() - bindir.size(), bindir.size(), bindir) == 0) {
+    return exe_dir.substr(0, exe_dir.size() - bindir.size()) + installed;
+  }
+  if (IsInside(exe_dir, RealPath(VIRTCKPT_BUILD_ROOT))) return VIRTCKPT_SOURCE_SCHEMA_DIR;
+  return installed;
+}
+
+}  // namespace
 
 std::string SchemaPath(const std::string& file_name) {
   if (const char* dir = std::getenv("VIRTCKPT_SCHEMA_DIR"); dir && *dir) {
     return std::string(dir) + "/" + file_name;
   }
-  std::string installed = std::string(VIRTCKPT_INSTALLED_SCHEMA_DIR) + "/" + file_name;
-  if (util::PathExists(installed)) return installed;
-  return std::string(VIRTCKPT_SOURCE_SCHEMA_DIR) + "/" + file_name;
+  static const std::string dir = DirForThisBinary();
+  return dir + "/" + file_name;
 }
 
 }  // namespace virtckpt::xml
