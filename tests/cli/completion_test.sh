@@ -75,9 +75,9 @@ expect "options that share a prefix" "virtckpt checkpoint-list --n" --no-leaves 
 expect "an option given is not offered again" "virtckpt checkpoint-list --name --n" --no-leaves
 expect "domains after the command, with -c" "virtckpt -c $S checkpoint-list s" single
 expect "domains and options" "virtckpt -c $S checkpoint-parent " \
-  --domain --checkpointname "my vm" single
+  --domain --checkpointname --json "my vm" single
 expect "checkpoints after the domain" "virtckpt -c $S checkpoint-info single " \
-  --checkpointname c1 c2
+  --checkpointname --json c1 c2
 expect "checkpoints by prefix, --connect" "virtckpt --connect $S checkpoint-info single c" c1 c2
 expect "--connect=DIR" "virtckpt --connect=$S checkpoint-dumpxml --domain single c2" c2
 expect "a value after --domain" "virtckpt -c $S checkpoint-info --domain s" single
@@ -89,7 +89,7 @@ expect "a name with a space, escaped" "virtckpt -c $S checkpoint-info my\\ v" "m
 expect "a name with a space, in quotes" "virtckpt -c $S checkpoint-info \"my v" "my vm"
 expect "a name with a space, in single quotes" "virtckpt -c $S checkpoint-info 'my" "my vm"
 expect "checkpoints of a name with a space" "virtckpt -c $S checkpoint-info 'my vm' " \
-  --checkpointname d1
+  --checkpointname --json d1
 expect "help completes command names" "virtckpt help checkpoint-l" checkpoint-list
 expect "a file argument completes nothing (bash completes files)" "virtckpt -c $S define "  \
   --file --validate --bitmap-model --bitmap-mode --granularity
