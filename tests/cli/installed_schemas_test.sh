@@ -45,8 +45,8 @@ rm "$SCHEMAS/domaincheckpoint.rng"
 expect "a missing installed schema is named, the source tree is not consulted" 1 "" \
   "error: cannot read schema '$SCHEMAS/domaincheckpoint.rng': No such file or directory\n" -- \
   "$VIRTCKPT" -q -c "$STORE" checkpoint-create-as single c2
-expect "nothing was created" 0 "c1\n" "" -- \
-  "$VIRTCKPT" -q -c "$STORE" checkpoint-list single --name
+# (listing would need the schema too when the index cannot vouch for c1.xml yet)
+expect "nothing was created" 0 "c1.xml\n" "" -- ls "$STORE/single/checkpoints"
 mv "$SCHEMAS/basictypes.rng" "$T/basictypes.rng"
 cp "$SRC/schemas/domaincheckpoint.rng" "$SCHEMAS/"
 expect "a missing included schema is named, without libxml2's messages" 1 "" \
