@@ -46,6 +46,13 @@ bool IsValidCheckpointName(const std::string& name) {
   return true;
 }
 
+void CheckCheckpointName(const std::string& name) {
+  if (!IsValidCheckpointName(name)) {
+    throw Error(ErrorCode::InvalidArgument, "invalid argument: checkpoint name '" + name +
+                                                "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*");
+  }
+}
+
 const char* CheckpointTypeToString(CheckpointType type) {
   for (const auto& [value, name] : kCheckpointTypeNames) {
     if (value == type) return name;
@@ -186,6 +193,13 @@ void AlignDisks(CheckpointDef* def, const DomainDef& domain) {
   }
   def->disks = std::move(aligned);
   AssignDefaultBitmaps(def);
+}
+
+void ValidateRedefinedDisks(const CheckpointDef& def, const DomainDef& current) {
+  for (const auto& disk : def.disks) {
+    if (disk.type == CheckpointType::No) continue;
+    if (!current.FindDisk(disk.name)) Unsupported("no disk named '" + disk.name + "'");
+  }
 }
 
 void PrepareCreate(CheckpointDef* def, const DomainDef& current, int64_t now) {

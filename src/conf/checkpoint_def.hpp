@@ -16,6 +16,8 @@ enum class CheckpointType { Default, No, Bitmap };
 
 // libvirt's checkpointName: [a-zA-Z0-9_-][a-zA-Z0-9_.-]* (a usable file name).
 bool IsValidCheckpointName(const std::string& name);
+// Throws Error(InvalidArgument) with the pattern for a name IsValidCheckpointName refuses.
+void CheckCheckpointName(const std::string& name);
 
 // One name table, used both ways.
 const char* CheckpointTypeToString(CheckpointType type);
@@ -64,6 +66,10 @@ void PrepareCreate(CheckpointDef* def, const DomainDef& current, int64_t now);
 // Redefine checks that need the domain: the embedded <domain> must have the domain's uuid, and
 // disks are aligned with the embedded definition (or only given bitmap names without one).
 void PrepareRedefine(CheckpointDef* def, const DomainDef& current);
+
+// libvirt's redefine validation: every disk of the document that has a bitmap (any but
+// checkpoint='no') must be a disk of the current definition; throws Error(ConfigInvalid).
+void ValidateRedefinedDisks(const CheckpointDef& def, const DomainDef& current);
 
 // Aligns the requested disks with a domain, with libvirt's errors: one entry per domain disk,
 // in domain order, named by target; unlisted disks get checkpoint='no'.
