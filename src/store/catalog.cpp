@@ -6,7 +6,9 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "conf/device_hotplug.hpp"
 #include "store/bitmap_namers.hpp"
+#include "store/settings_rules.hpp"
 #include "util/error.hpp"
 #include "util/utf8.hpp"
 
@@ -211,7 +213,9 @@ std::string Catalog::AddNew(CheckpointRecord record) {
   return *change.current;
 }
 
-std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::string>& owner) {
+std::string Catalog::Redefine(conf::CheckpointDef def, const std::optional<std::string>& owner,
+                              bool validate_disks) {
+  if (validate_disks) conf::ValidateRedefinedDisks(def, domain());
   if (tree().Find(def.name)) {
     CheckNotFrozen(PendingJob(), def.name);
   } else {
@@ -328,6 +332,37 @@ void Catalog::Delete(const std::string& name, DeleteMode mode, bool metadata_onl
   Apply(change);
 }
 
+void Catalog::ChangeSettings(const DomainSettings& wanted) {
+  CheckBitmapModelChange(domain().name(), settings().model, wanted.model, checkpoint_count());
+  Change change;
+  change.settings = wanted;
+  Apply(change);
+}
+
+void Catalog::ChangeDefinition(conf::DomainDef def) {
+  Change change;
+  change.domain = std::move(def);
+  Apply(change);
+}
+
+void Catalog::AttachDevice(const xml::Node& device) {
+  conf::DomainDef def = domain();
+  conf::AttachDevice(&def, device);
+  ChangeDefinition(std::move(def));
+}
+
+void Catalog::DetachDevice(const xml::Node& device) {
+  conf::DomainDef def = domain();
+  conf::DetachDevice(&def, device);
+  ChangeDefinition(std::move(def));
+}
+
+void Catalog::DetachDisk(const std::string& target) {
+  conf::DomainDef def = domain();
+  def.DetachDisk(target);
+  ChangeDefinition(std::move(def));
+}
+
 BackupJob Catalog::BeginBackup(std::optional<conf::CheckpointDef> def, BackupJob job,
                                const std::string& owner) {
   if (auto running = PendingJob()) {
@@ -403,6 +438,19 @@ BackupJob Catalog::AbortBackup(int64_t now) {
   RecordEnd(change, job, now, CompletedJob::Outcome::Aborted);
   Apply(change);
   return job;
+}
+
+BackupJob Catalog::AbortJob(int64_t now, bool postcopy) {
+  if (!PendingJob()) {
+    throw Error(ErrorCode::OperationInvalid,
+                "Requested operation is not valid: no job is active on the domain");
+  }
+  if (postcopy) {
+    throw Error(ErrorCode::OperationInvalid,
+                "Requested operation is not valid: current job is not outgoing migration in "
+                "post-copy mode");
+  }
+  return AbortBackup(now);
 }
 
 void Catalog::ForgetCompletedJob() {

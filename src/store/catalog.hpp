@@ -10,6 +10,8 @@
 #include "conf/checkpoint_def.hpp"
 #include "store/backend.hpp"
 #include "store/checkpoint_tree.hpp"
+#include "store/settings.hpp"
+#include "xml/node.hpp"
 
 namespace virtckpt::store {
 
@@ -23,13 +25,14 @@ class Catalog {
  public:
   explicit Catalog(DomainSession& session);
 
-  DomainSession& session() { return session_; }
   const conf::DomainDef& domain() const { return session_.domain(); }
   // Built when first asked for after each change.
   const CheckpointTree& tree() const;
   const std::optional<std::string>& current() const { return session_.current(); }
   const DomainSettings& settings() const { return session_.settings(); }
   const std::vector<BitmapOp>& bitmap_ops() const { return session_.bitmap_ops(); }
+  // Without building the tree.
+  size_t checkpoint_count() const { return session_.checkpoints().size(); }
 
   // Throws Error(NotFound) with virsh's message when the checkpoint does not exist.
   const CheckpointSummary& Get(const std::string& name) const;
@@ -38,11 +41,24 @@ class Catalog {
   // Creates a checkpoint of the current definition under the current checkpoint and makes it
   // current. Returns its name.
   std::string Create(conf::CheckpointDef def, const std::string& owner, int64_t now);
-  // Defines (or replaces, keeping its children) a checkpoint from a redefine document.
-  std::string Redefine(conf::CheckpointDef def, const std::optional<std::string>& owner);
+  // Defines (or replaces, keeping its children) a checkpoint from a redefine document; with
+  // validate_disks, first libvirt's redefine validation against the current definition
+  // (conf::ValidateRedefinedDisks).
+  std::string Redefine(conf::CheckpointDef def, const std::optional<std::string>& owner,
+                       bool validate_disks = false);
   // Without metadata_only, records the bitmap operations the delete implies (bitmap model
   // rules) for whoever manages the bitmaps.
   void Delete(const std::string& name, DeleteMode mode, bool metadata_only);
+
+  // The settings become `wanted`; a change of the bitmap model is refused while the domain has
+  // checkpoints (CheckBitmapModelChange).
+  void ChangeSettings(const DomainSettings& wanted);
+
+  // Hot-plug into the definition: a device document (conf/device_hotplug.hpp), or the disk of
+  // a target (conf::DomainDef::DetachDisk).
+  void AttachDevice(const xml::Node& device);
+  void DetachDevice(const xml::Node& device);
+  void DetachDisk(const std::string& target);
 
   std::optional<BackupJob> PendingJob() const;
   // Records the job, and creates its checkpoint (when def is given) in the pending state;
@@ -54,6 +70,9 @@ class Catalog {
   // Ends the job at `now`; its pending checkpoint is removed, and its bitmaps are given back
   // to its parent's. Returns the job.
   BackupJob AbortBackup(int64_t now);
+  // libvirt's job abort: refused (Error(OperationInvalid)) without a pending job, and with the
+  // post-copy flag, which only a migration takes; else AbortBackup.
+  BackupJob AbortJob(int64_t now, bool postcopy);
   // The job that ended last (kept by both of the above), until ForgetCompletedJob or the
   // next BeginBackup.
   const std::optional<CompletedJob>& completed_job() const { return session_.completed_job(); }
@@ -63,6 +82,7 @@ class Catalog {
 
  private:
   void Apply(const Change& change);
+  void ChangeDefinition(conf::DomainDef def);
   // A new checkpoint of the current definition under the current checkpoint (libvirt's rules).
   CheckpointRecord NewRecord(conf::CheckpointDef def, const std::string& owner, int64_t now) const;
   // Stores it and makes it current; returns its name.
