@@ -163,11 +163,7 @@ void RunAttachDisk(Context& ctx, const Arguments& args) {
   OpenDomain open = OpenForDeviceChange(ctx, args);
   try {
     RefuseDeviceChangeIfReadOnly(ctx, args);
-    conf::DomainDef def = open.catalog->domain();
-    def.AttachDisk(disk);
-    store::Change change;
-    change.domain = def;
-    open.session->Commit(change);
+    open.catalog->AttachDevice(disk);
   } catch (const util::Error& e) {
     throw CommandError({"Failed to attach disk", e.what()});
   }

@@ -9,6 +9,7 @@
 
 namespace virtckpt::cli {
 
+// Every change goes through the catalog's operations; the session only keeps the domain open.
 struct OpenDomain {
   std::unique_ptr<store::DomainSession> session;
   std::unique_ptr<store::Catalog> catalog;

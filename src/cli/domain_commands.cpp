@@ -8,75 +8,27 @@
 #include "cli/undefine_options.hpp"
 #include "cli/xml_output.hpp"
 #include "conf/domain_def.hpp"
+#include "store/domain_definition.hpp"
+#include "store/domain_removal.hpp"
+#include "store/settings_rules.hpp"
 #include "util/error.hpp"
 #include "util/file_util.hpp"
 #include "util/json.hpp"
-#include "util/strings.hpp"
 #include "xml/document.hpp"
 
 namespace virtckpt::cli {
 
 namespace {
 
-// --bitmap-model, --bitmap-mode, --granularity on top of `base`.
-store::DomainSettings SettingsFrom(const Arguments& args, store::DomainSettings base) {
-  if (auto model = args.Get("bitmap-model")) {
-    auto parsed = store::BitmapModelFromString(*model);
-    if (!parsed) {
-      throw CommandError({"invalid argument: unknown bitmap model '" + *model +
-                          "' (expected cumulative or delta)"});
-    }
-    base.model = *parsed;
-  }
-  if (auto mode = args.Get("bitmap-mode")) {
-    auto parsed = store::BitmapModeFromString(*mode);
-    if (!parsed) {
-      throw CommandError(
-          {"invalid argument: unknown bitmap mode '" + *mode + "' (expected external or managed)"});
-    }
-    base.mode = *parsed;
-  }
-  if (auto granularity = args.Get("granularity")) {
-    auto parsed = util::ParseUint64(*granularity);
-    // qcow2 bitmaps: a power of two from 512 bytes to 2 GiB.
-    if (!parsed || *parsed < 512 || *parsed > (1ull << 31) || (*parsed & (*parsed - 1)) != 0) {
-      throw CommandError({"invalid argument: granularity '" + *granularity +
-                          "' must be a power of two between 512 and 2147483648"});
-    }
-    base.granularity = *parsed;
-  }
-  return base;
-}
-
-bool HasSettingOptions(const Arguments& args) {
-  return args.Has("bitmap-model") || args.Has("bitmap-mode") || args.Has("granularity");
-}
-
-std::string ModelChangeRefused(const std::string& domain, size_t checkpoints) {
-  return "Requested operation is not valid: cannot change the bitmap model of domain '" + domain +
-         "' while it has " + std::to_string(checkpoints) + " checkpoints";
+// --bitmap-model, --bitmap-mode, --granularity, as given.
+store::SettingsChoice SettingsChoiceFrom(const Arguments& args) {
+  return {args.Get("bitmap-model"), args.Get("bitmap-mode"), args.Get("granularity")};
 }
 
 xml::Node ParseDeviceFile(const std::string& path) {
   xml::ParseOptions options;
   options.source = "(device_definition)";
   return xml::Document::Parse(util::ReadFile(path), options).Root();
-}
-
-xml::Node DiskDevice(const xml::Node& device) {
-  if (device.name() != "disk") {
-    throw util::Error(util::ErrorCode::Unsupported,
-                      "Operation not supported: only <disk> devices can be attached or detached, "
-                      "not <" +
-                          device.name() + ">");
-  }
-  return device;
-}
-
-void Commit(OpenDomain& open, const conf::DomainDef& def) {
-  store::Change change;
-  change.domain = def;
-  open.session->Commit(change);
 }
 
 // virsh's --print-xml of detach-disk: the <disk> element cut out of the definition as dumpxml
@@ -97,53 +49,27 @@ std::string DiskXmlAsInDefinition(const conf::DomainDef& def, const conf::Domain
 void RunDefine(Context& ctx, const Arguments& args) {
   std::string file = args.GetNonEmpty("file").value_or("");
   std::string text = util::ReadFile(file);
-  auto fail = [&](const std::string& why) -> CommandError {
-    return CommandError({"Failed to define domain from " + file, why});
-  };
-  conf::DomainDef def = [&] {
+  // The definition's refusals come after virsh's first line.
+  auto refused = [&](auto&& check) {
     try {
-      return conf::DomainDef::Parse(text);
+      return check();
     } catch (const util::Error& e) {
-      throw fail(e.what());
+      throw CommandError({"Failed to define domain from " + file, e.what()});
     }
-  }();
-  // A store that does not exist yet holds no domain; its first define makes it.
-  bool store_exists = ctx.backend().Exists();
-  if (store_exists && !def.uuid().empty()) {
-    std::optional<std::string> holder = ctx.backend().ResolveDomain(def.uuid());
-    if (holder && *holder != def.name()) {
-      throw fail("operation failed: domain '" + *holder + "' already exists with uuid " +
-                 def.uuid());
-    }
+  };
+  store::DomainDefinition definition(ctx.backend(),
+                                     refused([&] { return conf::DomainDef::Parse(text); }));
+  if (const store::Catalog* existing = definition.existing()) WarnIfJobPending(ctx, *existing);
+  refused([&] { definition.CheckUuid(); });
+  definition.EnsureUuid();
+  store::SettingsChoice choice = SettingsChoiceFrom(args);
+  if (!definition.existing() || !choice.empty()) {
+    store::DomainSettings wanted = store::ApplySettingsChoice(choice, definition.settings());
+    refused([&] { definition.SetSettings(wanted); });
   }
-  std::optional<store::DomainSettings> settings;
-  if (store_exists && ctx.backend().ResolveDomain(def.name()) == def.name()) {
-    auto session = ctx.backend().Open(def.name(), store::Access::Read);
-    WarnIfJobPending(ctx, store::Catalog(*session));
-    const std::string& old_uuid = session->domain().uuid();
-    if (!def.uuid().empty() && def.uuid() != old_uuid) {
-      throw fail("operation failed: domain '" + def.name() + "' already exists with uuid " +
-                 old_uuid);
-    }
-    def.EnsureUuid(old_uuid);
-    if (HasSettingOptions(args)) {
-      settings = SettingsFrom(args, session->settings());
-      size_t count = session->checkpoints().size();
-      if (settings->model != session->settings().model && count > 0) {
-        throw fail(ModelChangeRefused(def.name(), count));
-      }
-    }
-  } else {
-    def.EnsureUuid();
-    settings = SettingsFrom(args, {});
-  }
-  try {
-    RefuseIfReadOnly(ctx);
-  } catch (const util::Error& e) {
-    throw fail(e.what());
-  }
-  ctx.backend().Define(def, settings);
-  PrintExtra(ctx, "Domain '" + def.name() + "' defined from " + file + "\n");
+  refused([&] { RefuseIfReadOnly(ctx); });
+  definition.Commit();
+  PrintExtra(ctx, "Domain '" + definition.def().name() + "' defined from " + file + "\n");
 }
 
 namespace {
@@ -162,11 +88,11 @@ std::string DescribeBitmapOp(const store::BitmapOp& op) {
 void RunUndefine(Context& ctx, const Arguments& args) {
   CheckUndefineOptions(args);
   std::string name = ResolveDomain(ctx, args);
-  RefuseRemovals(ctx.backend().Open(name, store::Access::Read)->domain(), args);
+  CheckRemovals(ctx.backend().Open(name, store::Access::Read)->domain(), args);
   std::vector<store::BitmapOp> dropped;
   try {
     RefuseIfReadOnly(ctx);
-    dropped = ctx.backend().Undefine(name, args.Flag("checkpoints-metadata"));
+    dropped = store::UndefineDomain(ctx.backend(), name, args.Flag("checkpoints-metadata"));
   } catch (const util::Error& e) {
     if (e.code() != util::ErrorCode::OperationInvalid && e.code() != util::ErrorCode::Forbidden) {
       throw;
@@ -253,9 +179,7 @@ void RunAttachDevice(Context& ctx, const Arguments& args) {
   std::string file = args.GetNonEmpty("file").value_or("");
   try {
     RefuseDeviceChangeIfReadOnly(ctx, args);
-    conf::DomainDef def = open.catalog->domain();
-    def.AttachDisk(DiskDevice(ParseDeviceFile(file)));
-    Commit(open, def);
+    open.catalog->AttachDevice(ParseDeviceFile(file));
   } catch (const util::Error& e) {
     throw CommandError({"Failed to attach device from " + file, e.what()});
   }
@@ -267,9 +191,7 @@ void RunDetachDevice(Context& ctx, const Arguments& args) {
   std::string file = args.GetNonEmpty("file").value_or("");
   try {
     RefuseDeviceChangeIfReadOnly(ctx, args);
-    conf::DomainDef def = open.catalog->domain();
-    def.DetachDisk(conf::ParseDomainDisk(DiskDevice(ParseDeviceFile(file))).target_dev);
-    Commit(open, def);
+    open.catalog->DetachDevice(ParseDeviceFile(file));
   } catch (const util::Error& e) {
     throw CommandError({"Failed to detach device from " + file, e.what()});
   }
@@ -293,25 +215,17 @@ void RunDetachDisk(Context& ctx, const Arguments& args) {
   } catch (const util::Error& e) {
     throw CommandError({"Failed to detach disk", e.what()});
   }
-  def.DetachDisk(disk->target_dev);
-  Commit(open, def);
+  open.catalog->DetachDisk(disk->target_dev);
   PrintExtra(ctx, "Disk detached successfully\n");
 }
 
 void RunDomainSet(Context& ctx, const Arguments& args) {
-  OpenDomain open =
-      Open(ctx, args, HasSettingOptions(args) ? store::Access::Write : store::Access::Read);
-  store::DomainSettings settings = open.session->settings();
-  if (HasSettingOptions(args)) {
-    store::DomainSettings wanted = SettingsFrom(args, settings);
-    size_t count = open.catalog->tree().size();
-    if (wanted.model != settings.model && count > 0) {
-      throw CommandError({ModelChangeRefused(open.catalog->domain().name(), count)});
-    }
-    store::Change change;
-    change.settings = wanted;
-    open.session->Commit(change);
-    settings = wanted;
+  store::SettingsChoice choice = SettingsChoiceFrom(args);
+  OpenDomain open = Open(ctx, args, choice.empty() ? store::Access::Read : store::Access::Write);
+  store::DomainSettings settings = open.catalog->settings();
+  if (!choice.empty()) {
+    settings = store::ApplySettingsChoice(choice, settings);
+    open.catalog->ChangeSettings(settings);
   }
   if (args.Flag("json")) {
     util::JsonWriter json;

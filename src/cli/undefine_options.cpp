@@ -4,28 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "conf/domain_files.hpp"
+#include "store/domain_removal.hpp"
+#include "util/error.hpp"
+
 namespace virtckpt::cli {
 
 namespace {
 
-// A disk virsh would count as a storage volume: one with a target and a source.
-struct Volume {
-  std::string target;
-  std::string source;
-};
-
-std::vector<Volume> VolumesOf(const conf::DomainDef& def) {
-  std::vector<Volume> volumes;
-  for (const conf::DomainDisk& disk : def.disks()) {
-    const conf::DiskSource& s = disk.source;
-    for (const std::string* source : {&s.file, &s.dir, &s.name, &s.dev, &s.volume}) {
-      if (source->empty()) continue;
-      volumes.push_back({disk.target_dev, *source});
-      break;
-    }
-  }
-  return volumes;
-}
+using conf::DomainVolume;
 
 // virsh's comma-separated list: ",," stands for a comma.
 std::vector<std::string> SplitList(const std::string& text) {
@@ -45,11 +32,12 @@ std::vector<std::string> SplitList(const std::string& text) {
 
 // The volumes --storage names (each entry takes the first disk whose target or source it is,
 // in the definition's order), or virsh's errors for entries that name no disk.
-std::vector<Volume> NamedVolumes(const std::vector<Volume>& volumes, const std::string& list) {
+std::vector<DomainVolume> NamedVolumes(const std::vector<DomainVolume>& volumes,
+                                       const std::string& list) {
   std::vector<std::optional<std::string>> entries;
   for (std::string& entry : SplitList(list)) entries.emplace_back(std::move(entry));
-  std::vector<Volume> named;
-  for (const Volume& volume : volumes) {
+  std::vector<DomainVolume> named;
+  for (const DomainVolume& volume : volumes) {
     for (auto& entry : entries) {
       if (entry && (*entry == volume.target || *entry == volume.source)) {
         entry.reset();
@@ -64,35 +52,6 @@ std::vector<Volume> NamedVolumes(const std::vector<Volume>& volumes, const std::
   }
   if (!missing.empty()) throw CommandError(missing);
   return named;
-}
-
-std::string Describe(const std::vector<Volume>& volumes) {
-  std::string text;
-  for (const Volume& volume : volumes) {
-    text += (text.empty() ? "'" : ", '") + volume.target + "'(" + volume.source + ")";
-  }
-  return text;
-}
-
-bool HasEmulatedTpm(const conf::DomainDef& def) {
-  const xml::Node* devices = def.node().FirstChild("devices");
-  if (!devices) return false;
-  for (const xml::Node* tpm : devices->ChildElements("tpm")) {
-    const xml::Node* backend = tpm->FirstChild("backend");
-    if (backend && backend->Attribute("type") == "emulator") return true;
-  }
-  return false;
-}
-
-std::optional<std::string> NvramFile(const conf::DomainDef& def) {
-  const xml::Node* os = def.node().FirstChild("os");
-  if (!os || !os->FirstChild("nvram")) return std::nullopt;
-  return os->ChildText("nvram");
-}
-
-CommandError Refusal(const conf::DomainDef& def, const std::string& why) {
-  return CommandError(
-      {"Failed to undefine domain '" + def.name() + "'", "Operation not supported: " + why});
 }
 
 }  // namespace
@@ -116,30 +75,25 @@ void CheckUndefineOptions(const Arguments& args) {
   }
 }
 
-void RefuseRemovals(const conf::DomainDef& def, const Arguments& args) {
+void CheckRemovals(const conf::DomainDef& def, const Arguments& args) {
   std::optional<std::string> storage = args.Get("storage");
   if (storage && storage->empty()) storage.reset();  // an empty list, as virsh reads it
   bool remove_all = args.Flag("remove-all-storage");
   if (storage && remove_all)
     throw CommandError({"Specified both --storage and --remove-all-storage"});
-  std::vector<Volume> volumes = VolumesOf(def);
-  if (storage) volumes = NamedVolumes(volumes, *storage);
-  if ((storage || remove_all) && !volumes.empty()) {
-    throw Refusal(def, "virtckpt does not manage storage volumes and cannot remove " +
-                           Describe(volumes) + "; remove them yourself and undefine without " +
-                           (storage ? "--storage" : "--remove-all-storage"));
+  store::Removals removals;
+  if (storage) {
+    removals.volumes = NamedVolumes(conf::VolumesOf(def), *storage);
+    removals.named_volumes = true;
+  } else if (remove_all) {
+    removals.volumes = conf::VolumesOf(def);
   }
-  if (args.Flag("nvram")) {
-    if (std::optional<std::string> nvram = NvramFile(def)) {
-      throw Refusal(def, "virtckpt does not manage NVRAM files and cannot remove '" + *nvram +
-                             "'; remove it yourself and undefine with --keep-nvram");
-    }
-  }
-  if (args.Flag("tpm") && HasEmulatedTpm(def)) {
-    throw Refusal(
-        def,
-        "virtckpt does not manage TPM state and cannot remove the state of its emulated TPM; "
-        "remove it yourself and undefine with --keep-tpm");
+  removals.nvram = args.Flag("nvram");
+  removals.tpm = args.Flag("tpm");
+  try {
+    store::RefuseRemovals(def, removals);
+  } catch (const util::Error& e) {
+    throw CommandError({"Failed to undefine domain '" + def.name() + "'", e.what()});
   }
 }
 
