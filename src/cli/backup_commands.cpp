@@ -3,7 +3,8 @@
 #include <cstdio>
 #include <ostream>
 
-#include "backup/chain_walker.hpp"
+#include "backup/backup_request.hpp"
+#include "backup/catalog_backup.hpp"
 #include "backup/domain_backup_xml.hpp"
 #include "cli/domain_access.hpp"
 #include "cli/job_info.hpp"
@@ -12,11 +13,9 @@
 #include "cli/table.hpp"
 #include "cli/xml_output.hpp"
 #include "conf/checkpoint_def.hpp"
-#include "qcow2/image_probe.hpp"
 #include "util/clock.hpp"
 #include "util/file_util.hpp"
 #include "util/json.hpp"
-#include "xml/document.hpp"
 #include "xml/writer.hpp"
 
 namespace virtckpt::cli {
@@ -35,20 +34,6 @@ void ExclusiveOutputs(const Arguments& args) {
   }
 }
 
-backup::BackupPlan Plan(const store::Catalog& catalog, const std::optional<std::string>& since) {
-  backup::WalkInput input{catalog.domain(),   catalog.tree(), catalog.current(),
-                          catalog.settings(), since,          qcow2::ProbeDiskImage};
-  backup::BackupPlan plan = backup::PlanBackup(input);
-  size_t ops = catalog.bitmap_ops().size();
-  if (ops > 0) {
-    plan.notes.push_back(
-        std::to_string(ops) +
-        " bitmap operations recorded by deletes or aborted jobs are not carried out yet "
-        "(see bitmap-ops)");
-  }
-  return plan;
-}
-
 void PrintPlan(Context& ctx, const Arguments& args, const backup::BackupPlan& plan,
                const std::optional<store::BackupJob>& job) {
   if (args.Flag("xml")) {
@@ -58,49 +43,6 @@ void PrintPlan(Context& ctx, const Arguments& args, const backup::BackupPlan& pl
   } else {
     ctx.out << FormatPlanText(plan, ctx.quiet);
   }
-}
-
-// What a --backupxml document asks for: its base, and a pull-mode unix socket.
-struct BackupRequest {
-  std::optional<std::string> incremental;
-  std::optional<std::string> pull_socket;
-};
-
-BackupRequest ReadBackupXml(const std::string& path) {
-  xml::ParseOptions options;
-  options.source = "(domain_backup)";
-  xml::Document doc = xml::Document::Parse(util::ReadFile(path), options);
-  if (doc.RootName() != "domainbackup") {
-    throw CommandError(
-        {"XML error: expecting root element of 'domainbackup', not '" + doc.RootName() + "'"});
-  }
-  xml::Node root = doc.Root();
-  // Target files (<target>, <scratch>, <driver>) are the caller's business; which disks are
-  // backed up, and how, virtckpt decides itself.
-  if (const xml::Node* disks = root.FirstChild("disks")) {
-    for (const xml::Node* disk : disks->ChildElements("disk")) {
-      if (disk->Attribute("backupmode") || disk->Attribute("incremental") ||
-          disk->Attribute("backup").value_or("yes") != "yes") {
-        throw CommandError(
-            {"unsupported configuration: virtckpt decides the backup of each "
-             "disk itself (see backup-plan); disk '" +
-             disk->Attribute("name").value_or("") + "' of " + path + " sets it"});
-      }
-    }
-  }
-  BackupRequest request;
-  request.incremental = root.ChildText("incremental");
-  if (root.Attribute("mode").value_or("push") == "pull") {
-    const xml::Node* server = root.FirstChild("server");
-    if (!server || server->Attribute("transport").value_or("tcp") != "unix" ||
-        !server->Attribute("socket")) {
-      throw CommandError(
-          {"unsupported configuration: virtckpt describes pull-mode backups "
-           "over a unix socket only: <server transport='unix' socket='PATH'/>"});
-    }
-    request.pull_socket = server->Attribute("socket");
-  }
-  return request;
 }
 
 // Both sources of one fact must agree: never resolved silently in favour of one.
@@ -125,10 +67,7 @@ std::optional<conf::CheckpointDef> NewCheckpoint(const Arguments& args) {
                                           "</domaincheckpoint>";
   conf::CheckpointDef def = conf::ParseCheckpoint(checkpoint_xml, 0);
   if (name && file) {
-    if (!conf::IsValidCheckpointName(*name)) {
-      throw CommandError({"invalid argument: checkpoint name '" + *name +
-                          "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*"});
-    }
+    conf::CheckCheckpointName(*name);
     Agree(name, "--checkpoint", def.name.empty() ? std::nullopt : std::optional(def.name), "<name>",
           *file);
     def.name = *name;
@@ -155,7 +94,8 @@ std::string EndedMessage(const store::BackupJob& job, const char* how) {
 void RunBackupPlan(Context& ctx, const Arguments& args) {
   ExclusiveOutputs(args);
   OpenDomain open = Open(ctx, args, store::Access::Read);
-  PrintPlan(ctx, args, Plan(*open.catalog, args.GetNonEmpty("since")), std::nullopt);
+  PrintPlan(ctx, args, backup::PlanDomainBackup(*open.catalog, args.GetNonEmpty("since")),
+            std::nullopt);
 }
 
 void RunBackupBegin(Context& ctx, const Arguments& args) {
@@ -163,7 +103,8 @@ void RunBackupBegin(Context& ctx, const Arguments& args) {
   std::optional<std::string> since = args.GetNonEmpty("since");
   std::optional<std::string> pull_socket = args.Get("pull-socket");
   if (auto backup_xml = args.GetNonEmpty("backupxml")) {
-    BackupRequest request = ReadBackupXml(*backup_xml);
+    backup::BackupRequest request =
+        backup::ParseBackupRequest(util::ReadFile(*backup_xml), *backup_xml);
     Agree(since, "--since", request.incremental, "<incremental>", *backup_xml);
     if (!since) since = request.incremental;
     if (pull_socket && request.pull_socket && *pull_socket != *request.pull_socket) {
@@ -173,15 +114,16 @@ void RunBackupBegin(Context& ctx, const Arguments& args) {
     }
     if (!pull_socket) pull_socket = request.pull_socket;
   }
-  std::optional<conf::CheckpointDef> def = NewCheckpoint(args);
+  backup::BackupStart start;
+  start.since = since;
+  start.pull_socket = pull_socket;
+  start.reuse_external = args.Flag("reuse-external");
+  start.checkpoint = NewCheckpoint(args);
+  start.owner = args.Get("owner").value_or("");
   OpenDomain open = Open(ctx, args, store::Access::Write, false);
-  backup::BackupPlan plan = Plan(*open.catalog, since);
-  store::BackupJob job;
-  job.since = since.value_or("");
-  job.started = ctx.now();
-  job.reuse_external = args.Flag("reuse-external");
-  job.backup_xml = backup::FormatDomainBackup(plan, pull_socket);
-  job = open.catalog->BeginBackup(std::move(def), std::move(job), args.Get("owner").value_or(""));
+  backup::StartedBackup started =
+      backup::BeginDomainBackup(*open.catalog, std::move(start), ctx.now);
+  const store::BackupJob& job = started.job;
   if (!OwnForm(args)) {
     ctx.out << "Backup started\n";
     return;
@@ -191,21 +133,12 @@ void RunBackupBegin(Context& ctx, const Arguments& args) {
                         ? std::string("Backup started: no checkpoint is created\n")
                         : "Backup started: checkpoint " + job.checkpoint + " is pending\n");
   }
-  PrintPlan(ctx, args, plan, job);
+  PrintPlan(ctx, args, started.plan, job);
 }
 
 void RunBackupDumpXml(Context& ctx, const Arguments& args) {
   OpenDomain open = Open(ctx, args, store::Access::Read, false);
-  std::optional<store::BackupJob> job = open.catalog->PendingJob();
-  if (!job) {
-    throw CommandError({"Domain backup job id not found: no domain backup job present"});
-  }
-  std::string xml = job->backup_xml;
-  if (xml.empty()) {
-    backup::BackupPlan plan = Plan(*open.catalog, job->since);
-    xml = backup::FormatDomainBackup(plan, std::nullopt);
-  }
-  PrintXmlOrXPath(ctx, args, xml, "(domain_backup)");
+  PrintXmlOrXPath(ctx, args, backup::PendingBackupXml(*open.catalog), "(domain_backup)");
 }
 
 void RunBackupEnd(Context& ctx, const Arguments& args) {
@@ -222,15 +155,7 @@ void RunBackupEnd(Context& ctx, const Arguments& args) {
 
 void RunDomJobAbort(Context& ctx, const Arguments& args) {
   OpenDomain open = Open(ctx, args, store::Access::Write, false);
-  if (!open.catalog->PendingJob()) {
-    throw CommandError({"Requested operation is not valid: no job is active on the domain"});
-  }
-  if (args.Flag("postcopy")) {
-    throw CommandError(
-        {"Requested operation is not valid: current job is not outgoing "
-         "migration in post-copy mode"});
-  }
-  open.catalog->AbortBackup(ctx.now());
+  open.catalog->AbortJob(ctx.now(), args.Flag("postcopy"));
 }
 
 void RunDomJobInfo(Context& ctx, const Arguments& args) {

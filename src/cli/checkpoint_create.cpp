@@ -3,7 +3,6 @@
 #include "cli/checkpoint_commands.hpp"
 #include "cli/domain_access.hpp"
 #include "conf/checkpoint_def.hpp"
-#include "util/error.hpp"
 #include "util/file_util.hpp"
 #include "util/strings.hpp"
 #include "xml/writer.hpp"
@@ -14,17 +13,6 @@ namespace {
 
 std::string OwnerOf(const Arguments& args) { return args.Get("owner").value_or(""); }
 
-// --redefine-validate: every disk with a bitmap must exist in the current definition.
-void ValidateRedefinedDisks(const conf::CheckpointDef& def, const conf::DomainDef& current) {
-  for (const auto& disk : def.disks) {
-    if (disk.type == conf::CheckpointType::No) continue;
-    if (!current.FindDisk(disk.name)) {
-      throw util::Error(util::ErrorCode::ConfigInvalid,
-                        "unsupported configuration: no disk named '" + disk.name + "'");
-    }
-  }
-}
-
 // Creates or redefines from a document; returns the checkpoint's name.
 std::string CreateFromXml(Context& ctx, const Arguments& args, const std::string& text,
                           bool redefine, bool validate) {
@@ -32,9 +20,7 @@ std::string CreateFromXml(Context& ctx, const Arguments& args, const std::string
   conf::CheckpointDef def =
       conf::ParseCheckpoint(text, redefine ? unsigned{conf::kParseRedefine} : 0u);
   if (!redefine) return open.catalog->Create(std::move(def), OwnerOf(args), ctx.now());
-  if (validate) ValidateRedefinedDisks(def, open.catalog->domain());
-  std::optional<std::string> owner = args.Get("owner");
-  return open.catalog->Redefine(std::move(def), owner);
+  return open.catalog->Redefine(std::move(def), args.Get("owner"), validate);
 }
 
 // Splits at ',' where ",," stands for a comma, as virsh's vshStringToArray.

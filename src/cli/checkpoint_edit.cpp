@@ -84,7 +84,7 @@ std::vector<std::string> Redefine(store::Catalog& catalog, const std::string& na
       throw CommandError(
           {"Cannot rename checkpoint " + name + " to " + def.name, "Failed to update " + name});
     }
-    catalog.Redefine(std::move(def), std::nullopt);
+    catalog.Redefine(std::move(def), std::nullopt, false);
   } catch (const util::Error& e) {
     return ErrorLines(e);
   }
