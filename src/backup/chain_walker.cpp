@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "store/bitmap_namers.hpp"
+#include "util/enum_names.hpp"
 #include "util/error.hpp"
 
 namespace virtckpt::backup {
@@ -228,23 +229,20 @@ void NoteUnreadableImage(const conf::DomainDisk& disk, DiskPlan* d) {
                              "not checked");
 }
 
+constexpr util::EnumNames<DiskMode, 3> kDiskModeNames{{{
+    {DiskMode::Incremental, "incremental"},
+    {DiskMode::Full, "full"},
+    {DiskMode::None, "none"},
+}}};
+static_assert(kDiskModeNames.Covers(kLastDiskMode));
+
 }  // namespace
 
 bool IsBitmapCapable(const conf::DomainDisk& disk) {
   return !disk.IsEmpty() && !disk.readonly && disk.device == "disk" && disk.driver_type == "qcow2";
 }
 
-const char* DiskModeToString(DiskMode mode) {
-  switch (mode) {
-    case DiskMode::Incremental:
-      return "incremental";
-    case DiskMode::Full:
-      return "full";
-    case DiskMode::None:
-      return "none";
-  }
-  return "full";
-}
+const char* DiskModeToString(DiskMode mode) { return kDiskModeNames.Name(mode); }
 
 BackupPlan PlanBackup(const WalkInput& in) {
   BackupPlan plan;

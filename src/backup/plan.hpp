@@ -15,6 +15,7 @@ namespace virtckpt::backup {
 
 // None: nothing to back up (an empty drive or a readonly disk, as libvirt's default).
 enum class DiskMode { Incremental, Full, None };
+constexpr DiskMode kLastDiskMode = DiskMode::None;
 const char* DiskModeToString(DiskMode mode);
 
 struct DiskPlan {

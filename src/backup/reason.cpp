@@ -1,13 +1,12 @@
 #include "backup/reason.hpp"
 
-#include <array>
-#include <utility>
+#include "util/enum_names.hpp"
 
 namespace virtckpt::backup {
 
 namespace {
 
-constexpr std::array<std::pair<Reason, const char*>, 16> kReasonNames = {{
+constexpr util::EnumNames<Reason, 16> kReasonNames{{{
     {Reason::NoCheckpoint, "no_checkpoint"},
     {Reason::NotAncestor, "not_ancestor"},
     {Reason::DiskAddedAfter, "disk_added_after"},
@@ -24,40 +23,22 @@ constexpr std::array<std::pair<Reason, const char*>, 16> kReasonNames = {{
     {Reason::BitmapDisabled, "bitmap_disabled"},
     {Reason::ChainGap, "chain_gap"},
     {Reason::BitmapsInvalid, "bitmaps_invalid"},
-}};
+}}};
+static_assert(kReasonNames.Covers(kLastReason));
 
-constexpr std::array<std::pair<Note, const char*>, 1> kNoteNames = {{
+constexpr util::EnumNames<Note, 1> kNoteNames{{{
     {Note::ImageUnavailable, "image_unavailable"},
-}};
-
-template <typename Table, typename Value>
-const char* NameOf(const Table& table, Value value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) return name;
-  }
-  return table[0].second;
-}
-
-template <typename Value, typename Table>
-std::optional<Value> ValueOf(const Table& table, const std::string& text) {
-  for (const auto& [value, name] : table) {
-    if (text == name) return value;
-  }
-  return std::nullopt;
-}
+}}};
+static_assert(kNoteNames.Covers(kLastNote));
 
 }  // namespace
 
-const char* ReasonToString(Reason reason) { return NameOf(kReasonNames, reason); }
+const char* ReasonToString(Reason reason) { return kReasonNames.Name(reason); }
 
-std::optional<Reason> ReasonFromString(const std::string& text) {
-  return ValueOf<Reason>(kReasonNames, text);
-}
+std::optional<Reason> ReasonFromString(const std::string& text) { return kReasonNames.Value(text); }
 
-const char* NoteToString(Note note) { return NameOf(kNoteNames, note); }
+const char* NoteToString(Note note) { return kNoteNames.Name(note); }
 
-std::optional<Note> NoteFromString(const std::string& text) {
-  return ValueOf<Note>(kNoteNames, text);
-}
+std::optional<Note> NoteFromString(const std::string& text) { return kNoteNames.Value(text); }
 
 }  // namespace virtckpt::backup

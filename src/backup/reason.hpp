@@ -36,6 +36,7 @@ std::optional<Reason> ReasonFromString(const std::string& text);
 enum class Note {
   ImageUnavailable,
 };
+constexpr Note kLastNote = Note::ImageUnavailable;
 
 const char* NoteToString(Note note);
 std::optional<Note> NoteFromString(const std::string& text);

@@ -1,32 +1,33 @@
 #include "cli/job_info.hpp"
 
 #include <algorithm>
+#include <array>
 #include <ostream>
 
 #include "cli/domain_access.hpp"
 #include "util/clock.hpp"
+#include "util/enum_names.hpp"
 #include "util/json.hpp"
 
 namespace virtckpt::cli {
 
 namespace {
 
-// libvirt's virDomainJobType and the names virsh gives them.
-enum class JobType { None = 0, Unbounded = 2, Completed = 3, Cancelled = 5 };
+// The job types of libvirt's virDomainJobType that a backup job has, with virsh's names.
+enum class JobType { None, Unbounded, Completed, Cancelled };
+constexpr JobType kLastJobType = JobType::Cancelled;
 
-const char* JobTypeName(JobType type) {
-  switch (type) {
-    case JobType::None:
-      return "None";
-    case JobType::Unbounded:
-      return "Unbounded";
-    case JobType::Completed:
-      return "Completed";
-    case JobType::Cancelled:
-      return "Cancelled";
-  }
-  return "None";
-}
+constexpr util::EnumNames<JobType, 4> kJobTypeNames{{{
+    {JobType::None, "None"},
+    {JobType::Unbounded, "Unbounded"},
+    {JobType::Completed, "Completed"},
+    {JobType::Cancelled, "Cancelled"},
+}}};
+static_assert(kJobTypeNames.Covers(kLastJobType));
+
+// The virDomainJobType numbers of the same types, which --rawstats prints.
+constexpr std::array<int, 4> kLibvirtJobTypes = {0, 2, 3, 5};
+static_assert(kLibvirtJobTypes.size() == static_cast<size_t>(kLastJobType) + 1);
 
 // libvirt's VIR_DOMAIN_JOB_OPERATION_BACKUP.
 constexpr int kBackupOperation = 9;
@@ -85,7 +86,7 @@ void PrintExtraField(std::ostream& out, const char* label, const std::string& va
 }
 
 void PrintText(std::ostream& out, const JobStats& stats, bool anystats, bool completed) {
-  PrintField(out, "Job type:", JobTypeName(stats.type));
+  PrintField(out, "Job type:", kJobTypeNames.Name(stats.type));
   if (stats.type == JobType::None) return;
   PrintField(out, "Operation:", "Backup");
   // virsh prints the statistics of running jobs, of a completed one asked for with
@@ -104,7 +105,7 @@ void PrintText(std::ostream& out, const JobStats& stats, bool anystats, bool com
 // virsh --rawstats: the job type's number, a blank line, then the typed parameters as
 // "field: value" (libvirt's first, then ours).
 void PrintRaw(std::ostream& out, const JobStats& stats) {
-  out << "Job type: " << static_cast<int>(stats.type) << "\n\n";
+  out << "Job type: " << kLibvirtJobTypes[static_cast<size_t>(stats.type)] << "\n\n";
   if (stats.type == JobType::None) return;
   out << "operation: " << kBackupOperation << "\n";
   out << "time_elapsed: " << stats.elapsed_ms << "\n";

@@ -1,8 +1,6 @@
 #include "conf/checkpoint_def.hpp"
 
-#include <array>
-#include <utility>
-
+#include "util/enum_names.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "xml/document.hpp"
@@ -16,11 +14,12 @@ using util::ErrorCode;
 
 namespace {
 
-constexpr std::array<std::pair<CheckpointType, const char*>, 3> kCheckpointTypeNames = {{
+constexpr util::EnumNames<CheckpointType, 3> kCheckpointTypeNames{{{
     {CheckpointType::Default, "default"},
     {CheckpointType::No, "no"},
     {CheckpointType::Bitmap, "bitmap"},
-}};
+}}};
+static_assert(kCheckpointTypeNames.Covers(kLastCheckpointType));
 
 [[noreturn]] void Unsupported(const std::string& what) {
   throw Error(ErrorCode::ConfigInvalid, "unsupported configuration: " + what);
@@ -53,18 +52,10 @@ void CheckCheckpointName(const std::string& name) {
   }
 }
 
-const char* CheckpointTypeToString(CheckpointType type) {
-  for (const auto& [value, name] : kCheckpointTypeNames) {
-    if (value == type) return name;
-  }
-  return "default";
-}
+const char* CheckpointTypeToString(CheckpointType type) { return kCheckpointTypeNames.Name(type); }
 
 std::optional<CheckpointType> CheckpointTypeFromString(std::string_view text) {
-  for (const auto& [value, name] : kCheckpointTypeNames) {
-    if (text == name) return value;
-  }
-  return std::nullopt;
+  return kCheckpointTypeNames.Value(text);
 }
 
 CheckpointDef CheckpointFromNode(const xml::Node& root, unsigned flags) {

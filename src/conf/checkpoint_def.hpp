@@ -13,6 +13,7 @@
 namespace virtckpt::conf {
 
 enum class CheckpointType { Default, No, Bitmap };
+constexpr CheckpointType kLastCheckpointType = CheckpointType::Bitmap;
 
 // libvirt's checkpointName: [a-zA-Z0-9_-][a-zA-Z0-9_.-]* (a usable file name).
 bool IsValidCheckpointName(const std::string& name);

@@ -1,42 +1,28 @@
 #include "conf/new_disk.hpp"
 
-#include <array>
 #include <cctype>
-#include <utility>
 
+#include "util/enum_names.hpp"
 #include "util/strings.hpp"
 
 namespace virtckpt::conf {
 
 namespace {
 
-constexpr std::array<std::pair<DiskSourceType, const char*>, 3> kSourceTypeNames = {{
+constexpr util::EnumNames<DiskSourceType, 3> kSourceTypeNames{{{
     {DiskSourceType::File, "file"},
     {DiskSourceType::Block, "block"},
     {DiskSourceType::Network, "network"},
-}};
+}}};
+static_assert(kSourceTypeNames.Covers(kLastDiskSourceType));
 
-constexpr std::array<std::pair<DiskMode, const char*>, 2> kModeNames = {{
+// The names of attach-disk's --mode; read-write is the default and has none.
+constexpr util::EnumNames<DiskMode, 3> kModeNames{{{
+    {DiskMode::ReadWrite, nullptr},
     {DiskMode::ReadOnly, "readonly"},
     {DiskMode::Shareable, "shareable"},
-}};
-
-template <typename Enum, size_t N>
-std::optional<Enum> FromName(const std::array<std::pair<Enum, const char*>, N>& table,
-                             const std::string& name) {
-  for (const auto& [value, text] : table) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
-}
-
-template <typename Enum, size_t N>
-const char* ToName(const std::array<std::pair<Enum, const char*>, N>& table, Enum value) {
-  for (const auto& [v, text] : table) {
-    if (v == value) return text;
-  }
-  return "";
-}
+}}};
+static_assert(kModeNames.Covers(kLastDiskMode));
 
 void SetIfGiven(xml::Node& node, const char* name, const std::optional<std::string>& value) {
   if (value) node.SetAttribute(name, *value);
@@ -78,13 +64,13 @@ xml::Node Source(const NewDisk& disk) {
 }  // namespace
 
 std::optional<DiskSourceType> DiskSourceTypeFromString(const std::string& name) {
-  return FromName(kSourceTypeNames, name);
+  return kSourceTypeNames.Value(name);
 }
 
-const char* DiskSourceTypeToString(DiskSourceType type) { return ToName(kSourceTypeNames, type); }
+const char* DiskSourceTypeToString(DiskSourceType type) { return kSourceTypeNames.Name(type); }
 
 std::optional<DiskMode> DiskModeFromString(const std::string& name) {
-  return FromName(kModeNames, name);
+  return kModeNames.Value(name);
 }
 
 xml::Node FormatNewDisk(const NewDisk& disk) {
@@ -108,7 +94,7 @@ xml::Node FormatNewDisk(const NewDisk& disk) {
   SetIfGiven(target, "bus", disk.target_bus);
 
   if (disk.mode != DiskMode::ReadWrite)
-    node.AppendChild(xml::Node::Element(ToName(kModeNames, disk.mode)));
+    node.AppendChild(xml::Node::Element(kModeNames.Name(disk.mode)));
   AppendText(node, "serial", disk.serial);
   if (disk.alias) node.AppendChild(xml::Node::Element("alias")).SetAttribute("name", *disk.alias);
   AppendText(node, "wwn", disk.wwn);

@@ -11,7 +11,9 @@
 namespace virtckpt::conf {
 
 enum class DiskSourceType { File, Block, Network };
+constexpr DiskSourceType kLastDiskSourceType = DiskSourceType::Network;
 enum class DiskMode { ReadWrite, ReadOnly, Shareable };
+constexpr DiskMode kLastDiskMode = DiskMode::Shareable;
 
 // attach-disk's --sourcetype names; std::nullopt for any other (dir and volume included).
 std::optional<DiskSourceType> DiskSourceTypeFromString(const std::string& name);

@@ -3,46 +3,51 @@
 #include <algorithm>
 
 #include "qcow2/image_probe.hpp"
+#include "util/enum_names.hpp"
 
 namespace virtckpt::store {
 
-const char* CheckpointStateToString(CheckpointState state) {
-  return state == CheckpointState::Pending ? "pending" : "committed";
-}
+namespace {
+
+constexpr util::EnumNames<CheckpointState, 2> kStateNames{{{
+    {CheckpointState::Committed, "committed"},
+    {CheckpointState::Pending, "pending"},
+}}};
+static_assert(kStateNames.Covers(kLastCheckpointState));
+
+constexpr util::EnumNames<BitmapOp::Kind, 3> kBitmapOpKindNames{{{
+    {BitmapOp::Kind::Merge, "merge"},
+    {BitmapOp::Kind::Enable, "enable"},
+    {BitmapOp::Kind::Remove, "remove"},
+}}};
+static_assert(kBitmapOpKindNames.Covers(BitmapOp::kLastKind));
+
+constexpr util::EnumNames<CompletedJob::Outcome, 2> kOutcomeNames{{{
+    {CompletedJob::Outcome::Committed, "committed"},
+    {CompletedJob::Outcome::Aborted, "aborted"},
+}}};
+static_assert(kOutcomeNames.Covers(CompletedJob::kLastOutcome));
+
+}  // namespace
+
+const char* CheckpointStateToString(CheckpointState state) { return kStateNames.Name(state); }
 
 std::optional<CheckpointState> CheckpointStateFromString(std::string_view text) {
-  if (text == "committed") return CheckpointState::Committed;
-  if (text == "pending") return CheckpointState::Pending;
-  return std::nullopt;
+  return kStateNames.Value(text);
 }
 
-const char* BitmapOpKindToString(BitmapOp::Kind kind) {
-  switch (kind) {
-    case BitmapOp::Kind::Merge:
-      return "merge";
-    case BitmapOp::Kind::Enable:
-      return "enable";
-    case BitmapOp::Kind::Remove:
-      return "remove";
-  }
-  return "merge";
-}
+const char* BitmapOpKindToString(BitmapOp::Kind kind) { return kBitmapOpKindNames.Name(kind); }
 
 std::optional<BitmapOp::Kind> BitmapOpKindFromString(const std::string& text) {
-  for (auto kind : {BitmapOp::Kind::Merge, BitmapOp::Kind::Enable, BitmapOp::Kind::Remove}) {
-    if (text == BitmapOpKindToString(kind)) return kind;
-  }
-  return std::nullopt;
+  return kBitmapOpKindNames.Value(text);
 }
 
 const char* JobOutcomeToString(CompletedJob::Outcome outcome) {
-  return outcome == CompletedJob::Outcome::Aborted ? "aborted" : "committed";
+  return kOutcomeNames.Name(outcome);
 }
 
 std::optional<CompletedJob::Outcome> JobOutcomeFromString(std::string_view text) {
-  if (text == "committed") return CompletedJob::Outcome::Committed;
-  if (text == "aborted") return CompletedJob::Outcome::Aborted;
-  return std::nullopt;
+  return kOutcomeNames.Value(text);
 }
 
 CheckpointSummary Summarize(const CheckpointRecord& record) {

@@ -15,6 +15,7 @@
 namespace virtckpt::store {
 
 enum class CheckpointState { Committed, Pending };
+constexpr CheckpointState kLastCheckpointState = CheckpointState::Pending;
 const char* CheckpointStateToString(CheckpointState state);
 std::optional<CheckpointState> CheckpointStateFromString(std::string_view text);
 
@@ -57,6 +58,7 @@ struct BackupJob {
 // `domjobinfo --completed` reads it (libvirt's completed-job statistics).
 struct CompletedJob {
   enum class Outcome { Committed, Aborted };
+  static constexpr Outcome kLastOutcome = Outcome::Aborted;
   std::string checkpoint;  // the checkpoint the job created or dropped; "" when none
   std::string since;       // its base ("" for a full backup)
   int64_t started = 0;
@@ -75,6 +77,7 @@ std::optional<CompletedJob::Outcome> JobOutcomeFromString(std::string_view text)
 // bitmaps: the hypervisor's tooling (external mode) or virtckpt itself (managed mode).
 struct BitmapOp {
   enum class Kind { Merge, Enable, Remove };
+  static constexpr Kind kLastKind = Kind::Remove;
   Kind kind = Kind::Merge;
   std::string disk;    // target
   std::string image;   // source path

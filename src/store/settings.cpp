@@ -1,8 +1,6 @@
 #include "store/settings.hpp"
 
-#include <array>
-#include <utility>
-
+#include "util/enum_names.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "xml/document.hpp"
@@ -12,41 +10,26 @@ namespace virtckpt::store {
 
 namespace {
 
-constexpr std::array<std::pair<BitmapModel, const char*>, 2> kModelNames = {{
+constexpr util::EnumNames<BitmapModel, 2> kModelNames{{{
     {BitmapModel::Cumulative, "cumulative"},
     {BitmapModel::Delta, "delta"},
-}};
-constexpr std::array<std::pair<BitmapMode, const char*>, 2> kModeNames = {{
+}}};
+static_assert(kModelNames.Covers(kLastBitmapModel));
+constexpr util::EnumNames<BitmapMode, 2> kModeNames{{{
     {BitmapMode::External, "external"},
     {BitmapMode::Managed, "managed"},
-}};
-
-template <typename Enum, size_t N>
-const char* ToName(const std::array<std::pair<Enum, const char*>, N>& table, Enum value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) return name;
-  }
-  return table[0].second;
-}
-
-template <typename Enum, size_t N>
-std::optional<Enum> FromName(const std::array<std::pair<Enum, const char*>, N>& table,
-                             const std::string& text) {
-  for (const auto& [v, name] : table) {
-    if (text == name) return v;
-  }
-  return std::nullopt;
-}
+}}};
+static_assert(kModeNames.Covers(kLastBitmapMode));
 
 }  // namespace
 
-const char* BitmapModelToString(BitmapModel model) { return ToName(kModelNames, model); }
+const char* BitmapModelToString(BitmapModel model) { return kModelNames.Name(model); }
 std::optional<BitmapModel> BitmapModelFromString(const std::string& text) {
-  return FromName(kModelNames, text);
+  return kModelNames.Value(text);
 }
-const char* BitmapModeToString(BitmapMode mode) { return ToName(kModeNames, mode); }
+const char* BitmapModeToString(BitmapMode mode) { return kModeNames.Name(mode); }
 std::optional<BitmapMode> BitmapModeFromString(const std::string& text) {
-  return FromName(kModeNames, text);
+  return kModeNames.Value(text);
 }
 
 std::string FormatSettings(const DomainSettings& settings) {

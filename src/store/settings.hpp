@@ -8,7 +8,9 @@
 namespace virtckpt::store {
 
 enum class BitmapModel { Cumulative, Delta };
+constexpr BitmapModel kLastBitmapModel = BitmapModel::Delta;
 enum class BitmapMode { External, Managed };
+constexpr BitmapMode kLastBitmapMode = BitmapMode::Managed;
 
 const char* BitmapModelToString(BitmapModel model);
 std::optional<BitmapModel> BitmapModelFromString(const std::string& text);
