@@ -6,6 +6,7 @@ Usage:
   run_scenario.py --virtckpt PATH --expect FILE SCENARIO      compare with FILE
   run_scenario.py --virsh-only SCENARIO.virsh                 print virsh transcript
   run_scenario.py --virtckpt PATH --virtckpt-only SCENARIO    print our transcript
+  run_scenario.py --one-shot ...                              each line one process (below)
   run_scenario.py --self-test                                 test the tokenizer
 
 A scenario file holds one virsh command per line.  Blank lines are skipped;
@@ -20,6 +21,8 @@ lines starting with '#' are comments (copied into transcripts) or directives:
   #edit: SEDSCRIPT    the fake $EDITOR applies 'sed -i' with this script to the
                       file it is given, during the NEXT command only (several
                       '#edit:' lines accumulate)
+  #options: OPTION... global options given to both programs before '-c'
+                      (--one-shot only; '-c' itself is the harness's)
 The base directory is the scenario's directory if it has an 'xml'
 subdirectory, else its parent; commands run with it as working directory.
 
@@ -37,6 +40,12 @@ cd, connect and the like carry over; exit statuses are then inferred as virsh's)
 tokenizer splits it (quotes, backslashes).  A line that is not one plain
 command (';' separators, a '#' comment, a tokenizer error) is written to
 'virtckpt -c ROOT' on stdin instead; --stdin does that for every line.
+
+With --one-shot, every line is a command string of its own on both sides, one
+process each, as a script calls the programs: 'virsh OPTIONS -c URI LINE' and
+'virtckpt OPTIONS -c ROOT LINE' (the whole line one argument: ';' separates
+commands, the status is the last command's), each virtckpt line on a fresh
+store with the '#define' domains; the exit statuses are the processes' own.
 
 Both sides run with TZ=UTC, LC_ALL=C, a private HOME, and libfaketime
 preloaded with FAKETIME='2024-01-01 00:00:00'.  Per command, stdout, stderr
@@ -191,6 +200,7 @@ class Scenario:
         self.base = d if os.path.isdir(os.path.join(d, "xml")) else os.path.dirname(d)
         self.uri = None
         self.defines = []       # paths relative to base, as written
+        self.options = []       # global options (--one-shot)
         self.items = []         # ("comment", text) | ("cmd", text, editscript or None)
         pending = None
         with open(self.path, encoding="utf-8") as f:
@@ -203,6 +213,10 @@ class Scenario:
                         self.uri = s[5:].strip().replace("@DIR@", self.base)
                     elif s.startswith("#define:"):
                         self.defines.append(s[8:].strip())
+                    elif s.startswith("#options:"):
+                        self.options += s[9:].split()
+                        if {"-c", "--connect"} & {o.split("=")[0] for o in self.options}:
+                            raise HarnessError(f"{path}:{lineno}: '#options:' cannot name -c")
                     elif s.startswith("#edit:"):
                         pending = (pending or "") + s[6:].strip() + "\n"
                     self.items.append(("comment", s))
@@ -609,6 +623,58 @@ def name_of(scn, d):
 
 
 # ---------------------------------------------------------------------------
+# --one-shot: one process per line on both sides
+
+def run_process(argv, cwd, env, timeout):
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, cwd=cwd, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        return Result((e.stdout or b"").decode(errors="replace"),
+                      (e.stderr or b"").decode(errors="replace"), f"timeout after {timeout:g}s")
+    rc = p.returncode if p.returncode >= 0 else describe_status(p.returncode)
+    return Result(p.stdout.decode("utf-8", errors="replace"),
+                  p.stderr.decode("utf-8", errors="replace"), rc)
+
+
+def run_virsh_one_shot(scn, virsh, env, timeout):
+    def virsh_line(line):
+        return run_process([virsh] + scn.options + ["-c", scn.uri, line], scn.base, env.virsh,
+                           timeout)
+
+    for d in scn.defines:
+        with open(os.path.join(scn.base, d), encoding="utf-8") as f:
+            want = f.read()
+        name = name_of(scn, d)
+        r = virsh_line(f"dumpxml --inactive --security-info {name}")
+        if r.rc != 0 or r.out.rstrip("\n") != want.rstrip("\n"):
+            raise HarnessError(f"#define {d} is not the canonical form of domain '{name}' in "
+                               f"{scn.uri}:\n{r.out}{r.err}")
+    results = []
+    for it in scn.commands:
+        env.set_edit(it[2])
+        results.append(virsh_line(it[1]))
+    env.set_edit(None)
+    return results
+
+
+def run_ours_one_shot(scn, exe, env, work, timeout):
+    results = []
+    for k, it in enumerate(scn.commands):
+        root = os.path.join(work, f"root-{k}")
+        for d in scn.defines:
+            r = run_process([exe, "-c", root, "define", d], scn.base, env.ours, timeout)
+            if r.rc != 0 or r.err:
+                raise HarnessError(f"'virtckpt -c ROOT define {d}' failed (rc={r.rc}):\n"
+                                   f"{r.out}{r.err}")
+        env.set_edit(it[2])
+        results.append(run_process([exe] + scn.options + ["-c", root, it[1]], scn.base,
+                                   env.ours, timeout))
+    env.set_edit(None)
+    return results
+
+
+# ---------------------------------------------------------------------------
 # comparison
 
 def help_split(text):
@@ -690,6 +756,9 @@ def main():
     ap.add_argument("--session", action="store_true",
                     help="run every command in one virtckpt process fed on stdin, as virsh runs "
                          "(state such as cd and connect carries over; exit status inferred)")
+    ap.add_argument("--one-shot", action="store_true",
+                    help="run every line as one command string of its own, one process per line "
+                         "on each side (real exit statuses; '#options:' allowed)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("-v", "--verbose", action="store_true", help="list matching commands too")
     ap.add_argument("scenario", nargs="?")
@@ -723,14 +792,20 @@ def main():
     keep = a.keep or os.environ.get("VCK_DIFF_KEEP") == "1"
     try:
         scn = Scenario(a.scenario)
+        if a.one_shot and (a.stdin or a.session):
+            raise HarnessError("--one-shot runs no stdin and no session")
+        if scn.options and not a.one_shot:
+            raise HarnessError(f"{a.scenario}: '#options:' needs --one-shot")
         env = Env(work, ftlib)
         if a.virsh_only:
-            res = run_virsh(scn, virsh, env, timeout, check_defines=True)
+            res = (run_virsh_one_shot(scn, virsh, env, timeout) if a.one_shot
+                   else run_virsh(scn, virsh, env, timeout, check_defines=True))
             uri = scn.uri.replace("test://" + scn.base + "/", "test://@DIR@/")
             print_transcript(scn, res, f"# virsh -c {uri}")
             return EXIT_OK
         root = os.path.join(work, "root")
-        ours = run_ours(scn, exe, env, root, timeout, a.stdin, a.session)
+        ours = (run_ours_one_shot(scn, exe, env, work, timeout) if a.one_shot
+                else run_ours(scn, exe, env, root, timeout, a.stdin, a.session))
         if a.virtckpt_only:
             print_transcript(scn, ours, "# virtckpt -c ROOT")
             return EXIT_OK
@@ -746,11 +821,13 @@ def main():
             want = [b[1] for b in blocks]
             labels = ("expected", "virtckpt")
         else:
-            want = run_virsh(scn, virsh, env, timeout, check_defines=True)
+            want = (run_virsh_one_shot(scn, virsh, env, timeout) if a.one_shot
+                    else run_virsh(scn, virsh, env, timeout, check_defines=True))
             labels = ("virsh", "virtckpt")
         bad = compare(scn, want, ours, labels, a.verbose)
         n = len(scn.commands)
-        mode_s = "session" if a.session else "stdin" if a.stdin else "argv"
+        mode_s = ("one-shot" if a.one_shot else "session" if a.session
+                  else "stdin" if a.stdin else "argv")
         if bad:
             print(f"FAIL {name}: {bad} of {n} commands differ ({labels[0]} vs virtckpt, {mode_s} mode)")
             return EXIT_MISMATCH
