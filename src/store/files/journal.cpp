@@ -1,4 +1,4 @@
-#include "store/journal.hpp"
+#include "store/files/journal.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include "util/file_util.hpp"
 #include "util/strings.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
@@ -149,4 +149,4 @@ bool ReplayJournal(const std::string& dir) {
   return true;
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

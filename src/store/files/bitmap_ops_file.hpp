@@ -6,9 +6,9 @@
 
 #include "store/records.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 std::string FormatBitmapOps(const std::vector<BitmapOp>& ops);
 std::vector<BitmapOp> ParseBitmapOps(const std::string& text, const std::string& source);
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -1,4 +1,4 @@
-#include "store/file_backend.hpp"
+#include "store/files/file_backend.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,16 +13,17 @@
 #include <set>
 #include <unordered_map>
 
-#include "store/backup_job_file.hpp"
-#include "store/bitmap_ops_file.hpp"
-#include "store/checkpoint_file.hpp"
-#include "store/checkpoint_scan.hpp"
-#include "store/completed_job_file.hpp"
-#include "store/domain_dir.hpp"
-#include "store/domain_name.hpp"
-#include "store/index_file.hpp"
-#include "store/journal.hpp"
-#include "store/store_format.hpp"
+#include "store/files/backup_job_file.hpp"
+#include "store/files/bitmap_ops_file.hpp"
+#include "store/files/checkpoint_file.hpp"
+#include "store/files/checkpoint_scan.hpp"
+#include "store/files/completed_job_file.hpp"
+#include "store/files/domain_dir.hpp"
+#include "store/files/domain_name.hpp"
+#include "store/files/index_file.hpp"
+#include "store/files/journal.hpp"
+#include "store/files/settings_file.hpp"
+#include "store/files/store_format.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 #include "util/file_util.hpp"
@@ -30,7 +31,7 @@
 #include "util/strings.hpp"
 #include "xml/document.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 using util::Error;
 using util::ErrorCode;
@@ -672,4 +673,4 @@ std::unique_ptr<Backend> OpenFileBackend(const std::string& root, MissingRoot mi
   return std::make_unique<FileBackend>(root, missing);
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

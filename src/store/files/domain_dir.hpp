@@ -3,7 +3,7 @@
 
 #include <string>
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 // Names in a store's root that begin with this are the store's own (its format file, domain
 // directories being removed); no domain may have one.
@@ -20,4 +20,4 @@ void RemoveLeftovers(const std::string& dir);
 // go too.
 void RemoveDomainDirectory(const std::string& root, const std::string& name);
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 constexpr int kStoreFormatVersion = 3;
 // The file's name in the store's root (a reserved name: domain_dir.hpp).
@@ -16,4 +16,4 @@ constexpr const char* kStoreFormatFile = ".virtckpt-format";
 int ReadStoreFormat(const std::string& root);
 void WriteStoreFormat(const std::string& root);
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -1,4 +1,4 @@
-#include "store/domain_dir.hpp"
+#include "store/files/domain_dir.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -9,11 +9,11 @@
 #include <cstring>
 #include <vector>
 
-#include "store/journal.hpp"
+#include "store/files/journal.hpp"
 #include "util/error.hpp"
 #include "util/file_util.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
@@ -91,4 +91,4 @@ void RemoveDomainDirectory(const std::string& root, const std::string& name) {
   util::FsyncDirectory(root);
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -1,10 +1,10 @@
-#include "store/store_format.hpp"
+#include "store/files/store_format.hpp"
 
 #include "util/error.hpp"
 #include "util/file_util.hpp"
 #include "util/strings.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
@@ -40,4 +40,4 @@ void WriteStoreFormat(const std::string& root) {
   util::WriteFileAtomic(FormatPath(root), kMagic + std::to_string(kStoreFormatVersion) + "\n");
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

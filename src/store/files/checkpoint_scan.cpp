@@ -1,4 +1,4 @@
-#include "store/checkpoint_scan.hpp"
+#include "store/files/checkpoint_scan.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 
 #include "util/error.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
@@ -99,4 +99,4 @@ CheckpointScan::CheckpointScan(const std::string& dir, const std::string& suffix
 
 ScannedFiles CheckpointScan::Get() { return result_.get(); }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

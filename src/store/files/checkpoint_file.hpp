@@ -6,10 +6,10 @@
 
 #include "store/records.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 std::string FormatCheckpointFile(const CheckpointRecord& record);
 // Throws Error(XmlSyntax / SchemaInvalid / ConfigInvalid) naming `source`.
 CheckpointRecord ParseCheckpointFile(const std::string& text, const std::string& source);
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -5,9 +5,9 @@
 
 #include "store/records.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 std::string FormatBackupJob(const BackupJob& job);
 BackupJob ParseBackupJob(const std::string& text, const std::string& source);
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

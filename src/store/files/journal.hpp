@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 struct FileChange {
   std::string path;                    // relative to the domain directory
@@ -29,4 +29,4 @@ bool ReplayJournal(const std::string& dir);
 // found by a command holding the writer lock was left by a killed command.
 bool IsUndoLinkName(const std::string& name);
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

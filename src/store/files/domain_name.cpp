@@ -1,9 +1,9 @@
-#include "store/domain_name.hpp"
+#include "store/files/domain_name.hpp"
 
-#include "store/domain_dir.hpp"
+#include "store/files/domain_dir.hpp"
 #include "util/error.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
@@ -31,4 +31,4 @@ void CheckDomainName(const std::string& name) {
   }
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

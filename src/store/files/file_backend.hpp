@@ -7,8 +7,8 @@
 
 #include "store/backend.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 std::unique_ptr<Backend> OpenFileBackend(const std::string& root, MissingRoot missing);
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files
