@@ -1,72 +1,24 @@
 #include "store/files/domain_dir.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <vector>
 
-#include "store/files/journal.hpp"
+#include "store/files/file_names.hpp"
+#include "util/directory.hpp"
 #include "util/error.hpp"
 #include "util/file_util.hpp"
 
 namespace virtckpt::store::files {
 
-namespace {
-
-struct Entry {
-  std::string name;
-  bool directory = false;
-};
-
-std::vector<Entry> Entries(const std::string& dir) {
-  std::vector<Entry> entries;
-  DIR* d = opendir(dir.c_str());
-  if (!d) return entries;
-  while (struct dirent* ent = readdir(d)) {
-    std::string name = ent->d_name;
-    if (name == "." || name == "..") continue;
-    bool directory = ent->d_type == DT_DIR;
-    struct stat st;
-    if (ent->d_type == DT_UNKNOWN && lstat((dir + "/" + name).c_str(), &st) == 0) {
-      directory = S_ISDIR(st.st_mode);
-    }
-    entries.push_back({std::move(name), directory});
-  }
-  closedir(d);
-  return entries;
-}
-
-[[noreturn]] void ThrowIo(const std::string& what, const std::string& path, int err) {
-  throw util::Error(util::ErrorCode::Io, what + " '" + path + "': " + std::strerror(err));
-}
-
-void RemoveTree(const std::string& dir) {
-  for (const Entry& e : Entries(dir)) {
-    std::string path = dir + "/" + e.name;
-    if (e.directory) {
-      RemoveTree(path);
-      if (rmdir(path.c_str()) < 0 && errno != ENOENT)
-        ThrowIo("Failed to remove directory", path, errno);
-    } else if (unlink(path.c_str()) < 0 && errno != ENOENT) {
-      ThrowIo("Failed to remove file", path, errno);
-    }
-  }
-}
-
-}  // namespace
-
 void RemoveLeftovers(const std::string& dir) {
-  for (const std::string& folder : {dir, dir + "/checkpoints"}) {
+  for (const std::string& folder : {dir, CheckpointDirName(dir)}) {
+    std::vector<std::string> leftovers;
+    util::ForEachName(folder, [&](std::string_view name) {
+      if (IsLeftoverName(name)) leftovers.push_back(PathIn(folder, std::string(name)));
+    });
     bool removed = false;
-    for (const Entry& e : Entries(folder)) {
-      if (e.directory || !(util::IsTempFileName(e.name) || IsUndoLinkName(e.name))) continue;
-      std::string path = folder + "/" + e.name;
-      if (unlink(path.c_str()) < 0 && errno != ENOENT)
-        ThrowIo("Failed to remove file", path, errno);
+    for (const std::string& path : leftovers) {
+      if (util::IsDirectory(path)) continue;
+      util::RemoveFile(path);
       removed = true;
     }
     if (removed) util::FsyncDirectory(folder);
@@ -74,19 +26,20 @@ void RemoveLeftovers(const std::string& dir) {
 }
 
 void RemoveDomainDirectory(const std::string& root, const std::string& name) {
-  const std::string trash_prefix = std::string(kReservedNamePrefix) + "undefined.";
-  std::string trash = root + "/" + trash_prefix + std::to_string(getpid());
-  RemoveTree(trash);
-  rmdir(trash.c_str());
-  std::string dir = root + "/" + name;
-  if (rename(dir.c_str(), trash.c_str()) < 0) ThrowIo("Failed to rename directory", dir, errno);
+  std::string trash = RemovedDomainDirName(root);
+  util::RemoveDirectoryContents(trash);
+  try {
+    util::RemoveDirectory(trash);
+  } catch (const util::Error&) {
+    // What stands in the way makes the rename below fail, and that error says so.
+  }
+  util::RenameDirectory(DomainDirName(root, name), trash);
   util::FsyncDirectory(root);
-  for (const Entry& e : Entries(root)) {
-    if (!e.directory || e.name.compare(0, trash_prefix.size(), trash_prefix) != 0) continue;
-    std::string path = root + "/" + e.name;
-    RemoveTree(path);
-    if (rmdir(path.c_str()) < 0 && errno != ENOENT)
-      ThrowIo("Failed to remove directory", path, errno);
+  for (const std::string& entry : util::ListDirectory(root)) {
+    std::string path = PathIn(root, entry);
+    if (!IsRemovedDomainDirName(entry) || !util::IsDirectory(path)) continue;
+    util::RemoveDirectoryContents(path);
+    util::RemoveDirectory(path);
   }
   util::FsyncDirectory(root);
 }

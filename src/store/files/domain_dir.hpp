@@ -5,10 +5,6 @@
 
 namespace virtckpt::store::files {
 
-// Names in a store's root that begin with this are the store's own (its format file, domain
-// directories being removed); no domain may have one.
-constexpr const char* kReservedNamePrefix = ".virtckpt-";
-
 // Removes the temporary files and undo links that killed writers left in `dir` and in its
 // checkpoints/ folder. Only for a holder of the domain's writer lock.
 void RemoveLeftovers(const std::string& dir);

@@ -25,8 +25,4 @@ void ApplyWithJournal(const std::string& dir, const std::vector<FileChange>& cha
 // Applies and removes a journal left in `dir` by a killed command; false if there was none.
 bool ReplayJournal(const std::string& dir);
 
-// Whether `name` is a hard link that ApplyWithJournal keeps while it writes (NAME.undo): one
-// found by a command holding the writer lock was left by a killed command.
-bool IsUndoLinkName(const std::string& name);
-
 }  // namespace virtckpt::store::files

@@ -1,5 +1,5 @@
 // The format version of a file store, kept in ROOT/.virtckpt-format (docs/store-format.md).
-// Version 1 is the layout before the file existed; this program writes version 2.
+// Version 1 is the layout before the file existed; this program writes kStoreFormatVersion.
 #pragma once
 
 #include <string>
@@ -7,8 +7,6 @@
 namespace virtckpt::store::files {
 
 constexpr int kStoreFormatVersion = 3;
-// The file's name in the store's root (a reserved name: domain_dir.hpp).
-constexpr const char* kStoreFormatFile = ".virtckpt-format";
 
 // The store's version: 1 without the file. Throws Error(Corruption) when the file is malformed
 // and Error(Unsupported) when the version is newer than kStoreFormatVersion: such a store is
