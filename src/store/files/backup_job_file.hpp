@@ -1,4 +1,5 @@
-// DOMAIN/job.xml: the backup job that has begun and not ended.
+// DOMAIN/job.xml: the backup job that has begun and not ended (docs/store-format.md,
+// schemas/backupjob.rng).
 #pragma once
 
 #include <string>

@@ -1,4 +1,5 @@
-// DOMAIN/bitmap-ops.xml: the bitmap operations a domain's checkpoint changes still imply.
+// DOMAIN/bitmap-ops.xml: the bitmap operations a domain's checkpoint changes still imply
+// (docs/store-format.md, schemas/bitmapops.rng).
 #pragma once
 
 #include <string>

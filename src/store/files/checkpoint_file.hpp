@@ -1,5 +1,5 @@
 // A stored checkpoint file: libvirt's document (with security info) plus our <internal>
-// element as its last child.
+// element as its last child (docs/store-format.md, schemas/checkpointfile.rng).
 #pragma once
 
 #include <string>

@@ -1,4 +1,5 @@
-// DOMAIN/last-job.xml: the backup job that ended last.
+// DOMAIN/last-job.xml: the backup job that ended last (docs/store-format.md,
+// schemas/completedjob.rng).
 #pragma once
 
 #include <string>

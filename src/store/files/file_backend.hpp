@@ -1,5 +1,5 @@
-// The embedded default store: one directory per domain under a root directory.
-//   ROOT/DOMAIN/domain.xml, settings.xml, checkpoints/NAME.xml, current, index, lock
+// The embedded default store: one directory per domain under a root directory, laid out as
+// docs/store-format.md describes (file_names.hpp makes the names).
 #pragma once
 
 #include <memory>

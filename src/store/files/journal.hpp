@@ -1,7 +1,8 @@
 // The redo journal of a file store: every write command records all the file changes it makes
 // in one file (written atomically: its rename is the commit point), applies them, then removes
 // it. A journal found later belongs to a command that was killed half-way, and is applied again
-// before anything reads the store, so no one ever sees half of a command.
+// before anything reads the store, so no one ever sees half of a command. docs/store-format.md
+// describes the file.
 #pragma once
 
 #include <optional>

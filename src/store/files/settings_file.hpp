@@ -1,4 +1,5 @@
-// DOMAIN/settings.xml: a domain's settings (settings.hpp).
+// DOMAIN/settings.xml: a domain's settings (settings.hpp; docs/store-format.md,
+// schemas/settings.rng).
 #pragma once
 
 #include <string>
