@@ -1,11 +1,9 @@
 #include "conf/domain_def.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 
 #include "util/error.hpp"
+#include "util/random_bytes.hpp"
 #include "util/strings.hpp"
 #include "xml/document.hpp"
 #include "xml/schema_path.hpp"
@@ -136,12 +134,9 @@ void StripSecrets(xml::Node* node) {
 
 std::string RandomUuid() {
   unsigned char b[16] = {};
-  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || read(fd, b, sizeof b) != static_cast<ssize_t>(sizeof b)) {
-    if (fd >= 0) close(fd);
+  if (!util::ReadRandomBytes(b, sizeof b)) {
     throw Error(ErrorCode::Io, "internal error: cannot read /dev/urandom for a uuid");
   }
-  close(fd);
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   char out[37];

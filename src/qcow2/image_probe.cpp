@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "util/unique_fd.hpp"
+
 namespace virtckpt::qcow2 {
 
 namespace {
@@ -51,11 +53,9 @@ const std::string* LocalPath(const conf::DomainDisk& disk) {
 
 std::optional<ImageFacts> ProbeImage(const std::string& path) {
   // O_NONBLOCK: a FIFO in an image's place must not hang the command (it is no image).
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return std::nullopt;
-  std::optional<ImageFacts> facts = ProbeOpen(fd);
-  close(fd);
-  return facts;
+  util::UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return std::nullopt;
+  return ProbeOpen(fd.get());
 }
 
 std::optional<ImageFacts> ProbeDiskImage(const conf::DomainDisk& disk) {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "store/backend.hpp"
-#include "store/file_backend.hpp"
+#include "store/files/file_backend.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -44,7 +44,7 @@ std::unique_ptr<Backend> OpenBackend(const std::string& uri, MissingRoot missing
                           "': virtckpt connects to a store directory (a path) or to a "
                           "postgresql:// or postgres:// URI");
   }
-  return OpenFileBackend(uri, missing);
+  return files::OpenFileBackend(uri, missing);
 }
 
 }  // namespace virtckpt::store

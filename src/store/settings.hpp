@@ -26,9 +26,4 @@ struct DomainSettings {
   }
 };
 
-// settings.xml: <settings><bitmaps model='cumulative' mode='external'
-// granularity='65536'/></settings>
-std::string FormatSettings(const DomainSettings& settings);
-DomainSettings ParseSettings(const std::string& text, const std::string& source);
-
 }  // namespace virtckpt::store

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 #include "util/error.hpp"
 
@@ -32,10 +33,10 @@ bool StillNamed(int fd, const std::string& path) {
   return held.st_dev == named.st_dev && held.st_ino == named.st_ino;
 }
 
-int OpenLockFile(const std::string& path, FileLock::Mode mode) {
+UniqueFd OpenLockFile(const std::string& path, FileLock::Mode mode) {
   int flags = mode == FileLock::Mode::Exclusive ? O_RDWR | O_CREAT : O_RDONLY;
-  int fd = open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd >= 0) return fd;
+  UniqueFd fd(open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (fd) return fd;
   int err = errno;
   if (err == ENOENT) {
     throw Error(ErrorCode::NotFound,
@@ -70,39 +71,31 @@ FileLock::FileLock(const std::string& path, Mode mode) {
   std::chrono::microseconds waited(0);
   std::chrono::microseconds pause(200);
   for (;;) {
-    int fd = OpenLockFile(path, mode);
-    while (flock(fd, op) < 0) {
+    UniqueFd fd = OpenLockFile(path, mode);
+    while (flock(fd.get(), op) < 0) {
       int err = errno;
       if (err == EINTR) continue;
       if (err != EWOULDBLOCK) {
-        close(fd);
         throw Error(ErrorCode::Io, "Failed to lock '" + path + "': " + std::strerror(err));
       }
-      if (waited >= limit) {
-        close(fd);
-        ThrowTimeout();
-      }
+      if (waited >= limit) ThrowTimeout();
       pause = std::min(pause, limit - waited);
       std::this_thread::sleep_for(pause);
       waited += pause;
       pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(20));
     }
-    if (StillNamed(fd, path)) {
-      fd_ = fd;
+    if (StillNamed(fd.get(), path)) {
+      fd_ = std::move(fd);
       return;
     }
     // Removed (the domain was undefined) or replaced while we waited: the lock we hold guards
     // nothing any more.
-    close(fd);
+    fd.reset();
     if (mode == Mode::Shared && access(path.c_str(), F_OK) < 0) {
       throw Error(ErrorCode::NotFound,
                   "Failed to open lock file '" + path + "': " + std::strerror(ENOENT));
     }
   }
-}
-
-FileLock::~FileLock() {
-  if (fd_ >= 0) close(fd_);
 }
 
 }  // namespace virtckpt::util

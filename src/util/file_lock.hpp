@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "util/unique_fd.hpp"
+
 namespace virtckpt::util {
 
 class FileLock {
@@ -14,12 +16,9 @@ class FileLock {
   // missing. A lock file that was removed or replaced while this waited is opened again, so two
   // holders of an exclusive lock never coexist.
   FileLock(const std::string& path, Mode mode);
-  ~FileLock();
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
 
  private:
-  int fd_ = -1;
+  UniqueFd fd_;  // closing it releases the lock
 };
 
 // $VIRTCKPT_LOCK_TIMEOUT (seconds, fractions allowed), else 30; throws Error(InvalidArgument)

@@ -5,10 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/filesystem.hpp>
 #include <cerrno>
 #include <cstring>
 
+#include "util/directory.hpp"
 #include "util/error.hpp"
+#include "util/unique_fd.hpp"
 
 namespace virtckpt::util {
 namespace {
@@ -18,25 +21,6 @@ std::string Reason(int err) { return std::strerror(err); }
 [[noreturn]] void ThrowIo(const std::string& what, const std::string& path, int err) {
   throw Error(ErrorCode::Io, what + " '" + path + "': " + Reason(err));
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
 
 std::string DirName(const std::string& path) {
   auto slash = path.rfind('/');
@@ -70,8 +54,8 @@ template <typename Buffer>
 Buffer ReadInto(const std::string& path, size_t max_bytes, FileKind kind) {
   int flags = O_RDONLY | O_CLOEXEC;
   if (kind == FileKind::Regular) flags |= O_NONBLOCK | O_NOFOLLOW;
-  Fd fd(open(path.c_str(), flags));
-  if (fd.get() < 0) {
+  UniqueFd fd(open(path.c_str(), flags));
+  if (!fd) {
     if (kind == FileKind::Regular && errno == ELOOP) ThrowNotRegular(path);
     ThrowIo("Failed to open file", path, errno);
   }
@@ -131,6 +115,14 @@ std::string ReadFile(const std::string& path) {
   return ReadInto<std::string>(path, kMaxFile, FileKind::Any);
 }
 
+int OpenForReadingError(const std::string& path) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return errno;
+  struct stat st;
+  if (fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) return EISDIR;
+  return 0;
+}
+
 std::optional<FileStat> StatPath(const std::string& path) {
   struct stat st;
   if (lstat(path.c_str(), &st) < 0) return std::nullopt;
@@ -144,18 +136,21 @@ std::optional<FileStat> StatAt(int dirfd, const std::string& name) {
 }
 
 void FsyncDirectory(const std::string& path) {
-  Fd fd(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) ThrowIo("Failed to open directory", path, errno);
+  UniqueFd fd = OpenDirectory(path);
   if (fsync(fd.get()) < 0) ThrowIo("Failed to sync directory", path, errno);
 }
 
 constexpr const char* kTempInfix = ".tmp";
 
+std::string TempFileName(const std::string& path) {
+  return path + kTempInfix + std::to_string(getpid());
+}
+
 void WriteFileAtomic(const std::string& path, const std::string& contents, unsigned mode) {
   std::string dir = DirName(path);
-  std::string tmp = path + kTempInfix + std::to_string(getpid());
-  Fd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-  if (fd.get() < 0) ThrowIo("Failed to create file", tmp, errno);
+  std::string tmp = TempFileName(path);
+  UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  if (!fd) ThrowIo("Failed to create file", tmp, errno);
   try {
     WriteAll(fd.get(), contents, tmp);
     if (fsync(fd.get()) < 0) ThrowIo("Failed to sync file", tmp, errno);
@@ -168,26 +163,28 @@ void WriteFileAtomic(const std::string& path, const std::string& contents, unsig
   FsyncDirectory(dir);
 }
 
-bool IsTempFileName(const std::string& name) {
+bool IsTempFileName(std::string_view name) {
   size_t infix = name.rfind(kTempInfix);
-  if (infix == std::string::npos || infix == 0) return false;
+  if (infix == std::string_view::npos || infix == 0) return false;
   size_t digits = infix + std::strlen(kTempInfix);
   return digits < name.size() &&
          std::all_of(name.begin() + static_cast<std::ptrdiff_t>(digits), name.end(),
                      [](char c) { return c >= '0' && c <= '9'; });
 }
 
+bool RemoveFile(const std::string& path) {
+  if (unlink(path.c_str()) == 0) return true;
+  if (errno != ENOENT) ThrowIo("Failed to remove file", path, errno);
+  return false;
+}
+
 void RemoveFileDurable(const std::string& path) {
-  if (unlink(path.c_str()) < 0) {
-    if (errno == ENOENT) return;
-    ThrowIo("Failed to remove file", path, errno);
-  }
-  FsyncDirectory(DirName(path));
+  if (RemoveFile(path)) FsyncDirectory(DirName(path));
 }
 
 uint64_t AppendFile(const std::string& path, const std::string& data, bool sync) {
-  Fd fd(open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
-  if (fd.get() < 0) ThrowIo("Failed to open file", path, errno);
+  UniqueFd fd(open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+  if (!fd) ThrowIo("Failed to open file", path, errno);
   off_t size = lseek(fd.get(), 0, SEEK_END);
   if (size < 0) ThrowIo("Failed to seek in file", path, errno);
   try {
@@ -208,9 +205,12 @@ void TruncateFile(const std::string& path, uint64_t size) {
 
 void MakeDirectories(const std::string& path, unsigned mode) {
   if (path.empty()) return;
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) ThrowIo("Failed to create directory", path, ENOTDIR);
+  boost::system::error_code ec;
+  boost::filesystem::file_status status = boost::filesystem::status(path, ec);
+  if (boost::filesystem::exists(status)) {
+    if (!boost::filesystem::is_directory(status)) {
+      ThrowIo("Failed to create directory", path, ENOTDIR);
+    }
     return;
   }
   std::string parent = DirName(path);
@@ -221,8 +221,8 @@ void MakeDirectories(const std::string& path, unsigned mode) {
 }
 
 bool PathExists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
+  boost::system::error_code ec;
+  return boost::filesystem::exists(path, ec);
 }
 
 }  // namespace virtckpt::util

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "util/large_alloc.hpp"
 
@@ -20,6 +21,9 @@ std::string ReadFileLimited(const std::string& path, size_t max_bytes);
 std::string ReadStoreFile(const std::string& path);
 // The same, into memory meant for a big file (see large_alloc.hpp).
 LargeText ReadLargeFile(const std::string& path, size_t max_bytes);
+
+// 0 when `path` opens for reading and is no directory, else why not (an errno value).
+int OpenForReadingError(const std::string& path);
 
 // What lstat(2) says of a file that changes whenever the file does.
 struct FileStamp {
@@ -50,10 +54,15 @@ std::optional<FileStat> StatAt(int dirfd, const std::string& name);
 // fsync of the directory. Readers see the old or the new file, never a mix.
 void WriteFileAtomic(const std::string& path, const std::string& contents, unsigned mode = 0600);
 
+// WriteFileAtomic's temporary file for `path` in this process: PATH.tmpPID.
+std::string TempFileName(const std::string& path);
 // Whether `name` is one of WriteFileAtomic's temporary files (NAME.tmpPID): one that a killed
 // writer left behind, unless that writer still runs.
-bool IsTempFileName(const std::string& name);
+bool IsTempFileName(std::string_view name);
 
+// Removes a file; false when there was none. Throws Error(Io) "Failed to remove file 'PATH':
+// REASON".
+bool RemoveFile(const std::string& path);
 // Removes path and fsyncs its directory; a missing file is not an error.
 void RemoveFileDurable(const std::string& path);
 

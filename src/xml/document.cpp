@@ -1,17 +1,13 @@
 #include "xml/document.hpp"
 
-#include <fcntl.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/relaxng.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +15,7 @@
 #include <mutex>
 
 #include "util/error.hpp"
+#include "util/file_util.hpp"
 
 namespace virtckpt::xml {
 
@@ -326,12 +323,7 @@ namespace {
 
 // Throws SchemaUnreadable unless path is a regular file this process can read.
 void CheckReadable(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  int err = fd < 0 ? errno : 0;
-  struct stat st;
-  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) err = EISDIR;
-  if (fd >= 0) close(fd);
-  if (err != 0) {
+  if (int err = util::OpenForReadingError(path); err != 0) {
     throw SchemaUnreadable("cannot read schema '" + path + "': " + std::strerror(err));
   }
 }

@@ -1,9 +1,6 @@
 #include "xml/schema_path.hpp"
 
-#include <limits.h>
-#include <stdlib.h>
-#include <unistd.h>
-
+#include <boost/filesystem.hpp>
 #include <cstdlib>
 
 #include "util/strings.hpp"
@@ -12,16 +9,17 @@ namespace virtckpt::xml {
 
 namespace {
 
+// Without symlinks, "." or ".."; `path` itself when it does not exist.
 std::string RealPath(const std::string& path) {
-  char resolved[PATH_MAX];
-  return realpath(path.c_str(), resolved) ? std::string(resolved) : path;
+  boost::system::error_code ec;
+  boost::filesystem::path resolved = boost::filesystem::canonical(path, ec);
+  return ec ? path : resolved.string();
 }
 
 std::string ExecutableDir() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return "";
-  std::string exe(buf, static_cast<size_t>(n));
+  boost::system::error_code ec;
+  std::string exe = boost::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec || exe.empty()) return "";
   return exe.substr(0, exe.rfind('/'));
 }
 

@@ -26,11 +26,11 @@
 #include "conf/domain_def.hpp"
 #include "store/backend.hpp"
 #include "store/catalog.hpp"
-#include "store/checkpoint_file.hpp"
-#include "store/completed_job_file.hpp"
-#include "store/domain_name.hpp"
-#include "store/index_file.hpp"
-#include "store/journal.hpp"
+#include "store/files/checkpoint_file.hpp"
+#include "store/files/completed_job_file.hpp"
+#include "store/files/domain_name.hpp"
+#include "store/files/index_file.hpp"
+#include "store/files/journal.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 #include "util/file_util.hpp"
@@ -276,7 +276,7 @@ class Store {
   // stat data as lstat(2) gives them now, and say of each checkpoint what its file says (read
   // here from the file's XML, not through the store's loader).
   std::string IndexMismatch() {
-    std::optional<store::IndexContents> contents = store::ReadIndex(index());
+    std::optional<store::files::IndexContents> contents = store::files::ReadIndex(index());
     if (!contents) return "the index is missing or not an index";
     std::map<std::string, size_t> entries;
     for (size_t i = 0; i < contents->summaries.size(); ++i) {
@@ -288,7 +288,7 @@ class Store {
       std::string path = file(name);
       bool loads = false;
       try {
-        loads = store::ParseCheckpointFile(Slurp(path), path).def.name == name;
+        loads = store::files::ParseCheckpointFile(Slurp(path), path).def.name == name;
       } catch (const util::Error&) {
         loads = false;
       }
@@ -607,7 +607,7 @@ TEST_CASE("the index is a pure cache", "[index]") {
   Store s;
   Populate(s);
   REQUIRE(util::PathExists(s.index()));
-  REQUIRE(store::ReadIndex(s.index()).has_value());
+  REQUIRE(store::files::ReadIndex(s.index()).has_value());
   s.CheckIndexHonest();
   const std::string truth = s.Everything();
   REQUIRE(s.Shape().find("c10<c9 t1<c10 s2<c10 c11<c10") != std::string::npos);
@@ -785,7 +785,7 @@ TEST_CASE("a checkpoint file changed behind the index's back is seen", "[index]"
     session.reset();
     record.def.parent = "c1";
     record.def.creation_time = 42;
-    util::WriteFileAtomic(s.file("c8"), store::FormatCheckpointFile(record));
+    util::WriteFileAtomic(s.file("c8"), store::files::FormatCheckpointFile(record));
   }
   std::string shape = s.Shape();
   INFO(shape);
@@ -842,11 +842,11 @@ TEST_CASE("writers append to the index and compact it now and then", "[index]") 
     text = Slurp(s.index());
     util::WriteFileAtomic(s.index(), text + "E\t12");
     REQUIRE(s.Everything() == truth);
-    auto contents = store::ReadIndex(s.index());
+    auto contents = store::files::ReadIndex(s.index());
     REQUIRE(contents.has_value());
     REQUIRE(!contents->clean);
     s.Create("n2");
-    contents = store::ReadIndex(s.index());
+    contents = store::files::ReadIndex(s.index());
     REQUIRE(contents->clean);
     REQUIRE(contents->lines == contents->summaries.size());
     s.CheckIndexHonest();
@@ -857,7 +857,7 @@ TEST_CASE("writers append to the index and compact it now and then", "[index]") 
     bool compacted = false;
     for (int i = 0; i < 300; ++i) {
       s.Redefine("r", "c1");
-      auto contents = store::ReadIndex(s.index());
+      auto contents = store::files::ReadIndex(s.index());
       REQUIRE(contents.has_value());
       REQUIRE(contents->lines <= 2 * contents->summaries.size() + 64);
       compacted = compacted || contents->lines < most;
@@ -939,9 +939,9 @@ TEST_CASE("a journal left by a killed command is replayed without the index", "[
   const std::string moved = Replace(c5, "<name>c4</name>", "<name>c2</name>");
   REQUIRE(moved != c5);
   util::WriteFileAtomic(s.file("c5"), moved);  // what the killed command did already
-  util::WriteFileAtomic(
-      s.dir() + "/journal",
-      store::FormatJournal({{"checkpoints/c5.xml", moved}, {"checkpoints/c4.xml", std::nullopt}}));
+  util::WriteFileAtomic(s.dir() + "/journal",
+                        store::files::FormatJournal(
+                            {{"checkpoints/c5.xml", moved}, {"checkpoints/c4.xml", std::nullopt}}));
   const std::string shape = s.Shape();
   INFO(shape);
   REQUIRE(shape.find(" c5<c2 ") != std::string::npos);
@@ -950,7 +950,7 @@ TEST_CASE("a journal left by a killed command is replayed without the index", "[
   REQUIRE(!util::PathExists(s.dir() + "/journal"));
   REQUIRE(!util::PathExists(s.file("c4")));
   // The reader that replayed found every file unindexed and wrote the index afresh.
-  auto contents = store::ReadIndex(s.index());
+  auto contents = store::files::ReadIndex(s.index());
   REQUIRE(contents.has_value());
   REQUIRE(contents->lines == 39);
   s.CheckIndexHonest();
@@ -1169,9 +1169,9 @@ TEST_CASE("domain names that cannot be a directory are refused", "[names]") {
   util::ErrorCode code{};
   ErrorOf([&] { backend->Define(DomainNamed(".."), std::nullopt); }, &code);
   REQUIRE(code == util::ErrorCode::InvalidArgument);
-  REQUIRE(ErrorOf([&] { store::CheckDomainName(""); }) ==
+  REQUIRE(ErrorOf([&] { store::files::CheckDomainName(""); }) ==
           "invalid argument: domain name '' must not be empty");
-  ErrorOf([&] { store::CheckDomainName(std::string("a\0b", 3)); }, &code);
+  ErrorOf([&] { store::files::CheckDomainName(std::string("a\0b", 3)); }, &code);
   REQUIRE(code == util::ErrorCode::InvalidArgument);
 
   // Nothing was created for them, not even the root.
@@ -1453,7 +1453,8 @@ TEST_CASE("the backup job that ended last is kept in last-job.xml until it is fo
   store::CompletedJob committed{"c2", "c1", 1704067200, 1704067230,
                                 store::CompletedJob::Outcome::Committed};
   REQUIRE(s.Open()->completed_job() == committed);
-  REQUIRE(store::FormatCompletedJob(store::ParseCompletedJob(Slurp(path), path)) == Slurp(path));
+  REQUIRE(store::files::FormatCompletedJob(store::files::ParseCompletedJob(Slurp(path), path)) ==
+          Slurp(path));
 
   end_job("c3", false, 1704067300, 1704067301);
   store::CompletedJob aborted{"c3", "c1", 1704067300, 1704067301,

@@ -3,11 +3,7 @@
 
 #include <string>
 
-namespace virtckpt::store {
-
-// Names in a store's root that begin with this are the store's own (its format file, domain
-// directories being removed); no domain may have one.
-constexpr const char* kReservedNamePrefix = ".virtckpt-";
+namespace virtckpt::store::files {
 
 // Removes the temporary files and undo links that killed writers left in `dir` and in its
 // checkpoints/ folder. Only for a holder of the domain's writer lock.
@@ -20,4 +16,4 @@ void RemoveLeftovers(const std::string& dir);
 // go too.
 void RemoveDomainDirectory(const std::string& root, const std::string& name);
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

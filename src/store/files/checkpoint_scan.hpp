@@ -10,7 +10,7 @@
 #include "util/file_util.hpp"
 #include "util/large_alloc.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 struct ScannedFile {
   std::string name;                    // without the suffix
@@ -32,4 +32,4 @@ class CheckpointScan {
   std::future<ScannedFiles> result_;
 };
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -1,14 +1,15 @@
 // The redo journal of a file store: every write command records all the file changes it makes
 // in one file (written atomically: its rename is the commit point), applies them, then removes
 // it. A journal found later belongs to a command that was killed half-way, and is applied again
-// before anything reads the store, so no one ever sees half of a command.
+// before anything reads the store, so no one ever sees half of a command. docs/store-format.md
+// describes the file.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 struct FileChange {
   std::string path;                    // relative to the domain directory
@@ -25,8 +26,4 @@ void ApplyWithJournal(const std::string& dir, const std::vector<FileChange>& cha
 // Applies and removes a journal left in `dir` by a killed command; false if there was none.
 bool ReplayJournal(const std::string& dir);
 
-// Whether `name` is a hard link that ApplyWithJournal keeps while it writes (NAME.undo): one
-// found by a command holding the writer lock was left by a killed command.
-bool IsUndoLinkName(const std::string& name);
-
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -19,7 +19,7 @@
 #include "util/file_util.hpp"
 #include "util/name_table.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 // An entry whose file's stamp is NotOlderThan the index's mtime proves nothing: the file may
 // have changed in the clock tick in which the index was written, leaving the stamp as recorded.
@@ -80,4 +80,4 @@ std::string FormatIndex(const std::vector<IndexEntry>& entries, IndexImages* ima
 std::string FormatIndexLines(const std::vector<IndexEntry>& entries,
                              const std::vector<std::string>& removals, IndexImages* images);
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

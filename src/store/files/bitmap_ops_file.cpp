@@ -1,11 +1,11 @@
-#include "store/bitmap_ops_file.hpp"
+#include "store/files/bitmap_ops_file.hpp"
 
 #include "util/error.hpp"
 #include "xml/document.hpp"
 #include "xml/schema_path.hpp"
 #include "xml/writer.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 std::string FormatBitmapOps(const std::vector<BitmapOp>& ops) {
   if (ops.empty()) return "<bitmapops/>\n";
@@ -42,4 +42,4 @@ std::vector<BitmapOp> ParseBitmapOps(const std::string& text, const std::string&
   return ops;
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

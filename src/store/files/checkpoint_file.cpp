@@ -1,4 +1,4 @@
-#include "store/checkpoint_file.hpp"
+#include "store/files/checkpoint_file.hpp"
 
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -6,7 +6,7 @@
 #include "xml/schema_path.hpp"
 #include "xml/writer.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
@@ -77,4 +77,4 @@ CheckpointRecord ParseCheckpointFile(const std::string& text, const std::string&
   return record;
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -1,4 +1,4 @@
-#include "store/index_file.hpp"
+#include "store/files/index_file.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,7 @@
 #include "util/file_util.hpp"
 #include "util/name_table.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
@@ -379,4 +379,4 @@ std::string FormatIndex(const std::vector<IndexEntry>& entries, IndexImages* ima
   return std::string(kHeader) + "\n" + FormatIndexLines(entries, {}, images);
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -1,36 +1,33 @@
-#include "store/file_backend.hpp"
-
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "store/files/file_backend.hpp"
 
 #include <algorithm>
+#include <boost/filesystem.hpp>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <map>
 #include <set>
-#include <unordered_map>
 
-#include "store/backup_job_file.hpp"
-#include "store/bitmap_ops_file.hpp"
-#include "store/checkpoint_file.hpp"
-#include "store/checkpoint_scan.hpp"
-#include "store/completed_job_file.hpp"
-#include "store/domain_dir.hpp"
-#include "store/domain_name.hpp"
-#include "store/index_file.hpp"
-#include "store/journal.hpp"
-#include "store/store_format.hpp"
+#include "store/files/backup_job_file.hpp"
+#include "store/files/bitmap_ops_file.hpp"
+#include "store/files/checkpoint_file.hpp"
+#include "store/files/checkpoint_scan.hpp"
+#include "store/files/completed_job_file.hpp"
+#include "store/files/domain_dir.hpp"
+#include "store/files/domain_name.hpp"
+#include "store/files/file_names.hpp"
+#include "store/files/index_file.hpp"
+#include "store/files/journal.hpp"
+#include "store/files/settings_file.hpp"
+#include "store/files/store_format.hpp"
+#include "util/directory.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 #include "util/file_util.hpp"
 #include "util/name_table.hpp"
-#include "util/strings.hpp"
+#include "util/unique_fd.hpp"
 #include "xml/document.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 using util::Error;
 using util::ErrorCode;
@@ -38,24 +35,11 @@ using util::ErrorCode;
 namespace {
 
 constexpr size_t kMaxCheckpointFile = 16u << 20;
-constexpr const char* kSuffix = ".xml";
 // Attempts of `define` to lock a domain directory that a concurrent `undefine` removes.
 constexpr int kDefineAttempts = 100;
 
 [[noreturn]] void NoDomain(const std::string& name) {
   throw Error(ErrorCode::NotFound, "failed to get domain '" + name + "'");
-}
-
-std::vector<std::string> ListDirectory(const std::string& path) {
-  std::vector<std::string> names;
-  DIR* dir = opendir(path.c_str());
-  if (!dir) return names;
-  while (struct dirent* ent = readdir(dir)) {
-    std::string name = ent->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
-  }
-  closedir(dir);
-  return names;
 }
 
 // 32 lower-case hex digits, or nullopt when `text` is no uuid (libvirt accepts any case and
@@ -91,35 +75,35 @@ class FileSession : public DomainSession {
       // No lock file: a store copied without it. Writers create it; so does this reader.
       Lock(util::FileLock::Mode::Exclusive);
     }
-    if (util::PathExists(dir_ + "/journal")) {
+    if (util::PathExists(JournalFileName(dir_))) {
       // A command was killed half-way: finish it before anyone reads.
       if (access == Access::Read) Lock(util::FileLock::Mode::Exclusive);
-      if (util::PathExists(dir_ + "/journal")) {
+      if (util::PathExists(JournalFileName(dir_))) {
         // The killed command may have replaced files the index still vouches for by inode,
         // and the replay may get such a freed inode back: the index goes first.
-        util::RemoveFileDurable(dir_ + "/index");
+        util::RemoveFileDurable(IndexFileName(dir_));
         ReplayJournal(dir_);
       }
     }
-    if (!util::PathExists(dir_ + "/domain.xml")) NoDomain(DomainName());
+    if (!util::PathExists(DomainFileName(dir_))) NoDomain(DomainName());
     if (access == Access::Write) RemoveLeftovers(dir_);
-    CheckpointScan scan(CheckpointDir(), kSuffix);
-    domain_ = ReadDomainFile(dir_ + "/domain.xml");
-    if (util::PathExists(dir_ + "/settings.xml")) {
+    CheckpointScan scan(CheckpointDir(), kCheckpointSuffix);
+    domain_ = ReadDomainFile(DomainFileName(dir_));
+    if (util::PathExists(SettingsFileName(dir_))) {
       settings_ =
-          ParseSettings(util::ReadStoreFile(dir_ + "/settings.xml"), dir_ + "/settings.xml");
+          ParseSettings(util::ReadStoreFile(SettingsFileName(dir_)), SettingsFileName(dir_));
     }
-    if (util::PathExists(dir_ + "/current")) {
-      std::string name = util::ReadStoreFile(dir_ + "/current");
+    if (util::PathExists(CurrentFileName(dir_))) {
+      std::string name = util::ReadStoreFile(CurrentFileName(dir_));
       while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
       if (!name.empty()) current_ = name;
     }
-    if (util::PathExists(dir_ + "/bitmap-ops.xml")) {
+    if (util::PathExists(BitmapOpsFileName(dir_))) {
       bitmap_ops_ =
-          ParseBitmapOps(util::ReadStoreFile(dir_ + "/bitmap-ops.xml"), dir_ + "/bitmap-ops.xml");
+          ParseBitmapOps(util::ReadStoreFile(BitmapOpsFileName(dir_)), BitmapOpsFileName(dir_));
     }
-    if (util::PathExists(dir_ + "/job.xml")) {
-      job_ = ParseBackupJob(util::ReadStoreFile(dir_ + "/job.xml"), dir_ + "/job.xml");
+    if (util::PathExists(JobFileName(dir_))) {
+      job_ = ParseBackupJob(util::ReadStoreFile(JobFileName(dir_)), JobFileName(dir_));
     }
     LoadCompletedJob();
     LoadCheckpoints(scan.Get());
@@ -163,10 +147,10 @@ class FileSession : public DomainSession {
     if (change.clear_bitmap_ops || !change.bitmap_ops.empty()) {
       std::vector<BitmapOp> ops = change.clear_bitmap_ops ? std::vector<BitmapOp>{} : bitmap_ops_;
       ops.insert(ops.end(), change.bitmap_ops.begin(), change.bitmap_ops.end());
-      files.push_back({"bitmap-ops.xml", FormatBitmapOps(ops)});
+      files.push_back({kBitmapOpsFile, FormatBitmapOps(ops)});
     }
-    if (change.domain) files.push_back({"domain.xml", change.domain->Format(0, true)});
-    if (change.settings) files.push_back({"settings.xml", FormatSettings(*change.settings)});
+    if (change.domain) files.push_back({kDomainFile, change.domain->Format(0, true)});
+    if (change.settings) files.push_back({kSettingsFile, FormatSettings(*change.settings)});
     for (const auto& record : change.upserts) {
       const std::string& name = record.def.name;
       if (!conf::IsValidCheckpointName(name)) {
@@ -178,21 +162,21 @@ class FileSession : public DomainSession {
                                                CheckpointPath(name) +
                                                "' exists but cannot be loaded; move it away first");
       }
-      files.push_back({"checkpoints/" + name + kSuffix, FormatCheckpointFile(record)});
+      files.push_back({CheckpointEntryName(name), FormatCheckpointFile(record)});
     }
     if (change.set_current) {
-      files.push_back({"current", change.current
-                                      ? std::optional<std::string>(*change.current + "\n")
-                                      : std::nullopt});
+      files.push_back({kCurrentFile, change.current
+                                         ? std::optional<std::string>(*change.current + "\n")
+                                         : std::nullopt});
     }
-    for (const auto& name : change.removals) files.push_back({"checkpoints/" + name + kSuffix, {}});
+    for (const auto& name : change.removals) files.push_back({CheckpointEntryName(name), {}});
     if (change.set_job) {
-      files.push_back({"job.xml", change.job
-                                      ? std::optional<std::string>(FormatBackupJob(*change.job))
-                                      : std::nullopt});
+      files.push_back({kJobFile, change.job
+                                     ? std::optional<std::string>(FormatBackupJob(*change.job))
+                                     : std::nullopt});
     }
     if (change.set_completed_job) {
-      files.push_back({"last-job.xml",
+      files.push_back({kCompletedJobFile,
                        change.completed_job
                            ? std::optional<std::string>(FormatCompletedJob(*change.completed_job))
                            : std::nullopt});
@@ -207,9 +191,9 @@ class FileSession : public DomainSession {
     } catch (const Error&) {
       // Without a journal left behind, every file is as it was (the undo links renamed back
       // give the very inodes the index names), and so is the index again.
-      if (index_size && !util::PathExists(dir_ + "/journal")) {
+      if (index_size && !util::PathExists(JournalFileName(dir_))) {
         try {
-          util::TruncateFile(dir_ + "/index", *index_size);
+          util::TruncateFile(IndexFileName(dir_), *index_size);
         } catch (const Error&) {
         }
       }
@@ -225,13 +209,12 @@ class FileSession : public DomainSession {
     if (change.set_current) current_ = change.current;
     if (change.set_job) job_ = change.job;
     if (change.set_completed_job) completed_job_ = change.completed_job;
-    int dirfd = OpenCheckpointDir();
+    util::UniqueFd checkpoint_dir = util::OpenDirectory(CheckpointDir());
     for (const auto& record : change.upserts) {
-      auto stat = util::StatAt(dirfd, record.def.name + kSuffix);
+      auto stat = util::StatAt(checkpoint_dir.get(), CheckpointBaseName(record.def.name));
       Put(Summarize(record), stat ? stat->stamp : FileStamp{});
       stale_.insert(record.def.name);
     }
-    close(dirfd);
     for (const auto& name : change.removals) {
       Drop(name);
       stale_.insert(name);
@@ -249,7 +232,7 @@ class FileSession : public DomainSession {
                       std::to_string(count) + " checkpoints");
     }
     // domain.xml goes first: from then on the domain no longer exists for any reader.
-    util::RemoveFileDurable(dir_ + "/domain.xml");
+    util::RemoveFileDurable(DomainFileName(dir_));
     size_t slash = dir_.rfind('/');
     RemoveDomainDirectory(dir_.substr(0, slash), dir_.substr(slash + 1));
     return bitmap_ops_;
@@ -258,7 +241,7 @@ class FileSession : public DomainSession {
  private:
   // Only statistics: a file that does not load is reported and read as no completed job.
   void LoadCompletedJob() {
-    std::string path = dir_ + "/last-job.xml";
+    std::string path = CompletedJobFileName(dir_);
     if (!util::PathExists(path)) return;
     try {
       completed_job_ = ParseCompletedJob(util::ReadStoreFile(path), path);
@@ -271,9 +254,9 @@ class FileSession : public DomainSession {
     }
   }
 
-  std::string CheckpointDir() const { return dir_ + "/checkpoints"; }
+  std::string CheckpointDir() const { return CheckpointDirName(dir_); }
   std::string CheckpointPath(const std::string& name) const {
-    return CheckpointDir() + "/" + name + kSuffix;
+    return CheckpointFileName(dir_, name);
   }
 
   std::string DomainName() const { return dir_.substr(dir_.rfind('/') + 1); }
@@ -282,7 +265,7 @@ class FileSession : public DomainSession {
   void Lock(util::FileLock::Mode mode) {
     lock_.reset();
     try {
-      lock_ = std::make_unique<util::FileLock>(dir_ + "/lock", mode);
+      lock_ = std::make_unique<util::FileLock>(LockFileName(dir_), mode);
     } catch (const Error& e) {
       if (e.code() == ErrorCode::NotFound) NoDomain(DomainName());
       throw;
@@ -292,22 +275,13 @@ class FileSession : public DomainSession {
   // False when there is no lock file to share (the domain may still exist).
   bool TryLockShared() {
     try {
-      lock_ = std::make_unique<util::FileLock>(dir_ + "/lock", util::FileLock::Mode::Shared);
+      lock_ = std::make_unique<util::FileLock>(LockFileName(dir_), util::FileLock::Mode::Shared);
       return true;
     } catch (const Error& e) {
       if (e.code() != ErrorCode::NotFound) throw;
-      if (!util::PathExists(dir_ + "/domain.xml")) NoDomain(DomainName());
+      if (!util::PathExists(DomainFileName(dir_))) NoDomain(DomainName());
       return false;
     }
-  }
-
-  int OpenCheckpointDir() const {
-    int fd = open(CheckpointDir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-      throw Error(ErrorCode::Io,
-                  "Failed to open directory '" + CheckpointDir() + "': " + std::strerror(errno));
-    }
-    return fd;
   }
 
   std::optional<uint32_t> RowOf(const std::string& name) const { return position_.Find(name); }
@@ -342,7 +316,7 @@ class FileSession : public DomainSession {
   // file is older than the index; any other file is read.
   void LoadCheckpoints(ScannedFiles files) {
     uint64_t index_time = 0;
-    if (std::optional<IndexContents> index = ReadIndex(dir_ + "/index")) {
+    if (std::optional<IndexContents> index = ReadIndex(IndexFileName(dir_))) {
       summaries_ = std::move(index->summaries);
       stamps_ = std::move(index->stamps);
       images_ = std::move(index->images);
@@ -423,14 +397,14 @@ class FileSession : public DomainSession {
     if (!index_trusted_ || vouched.empty()) return std::nullopt;
     if (!index_appendable_) {
       // A torn index: without an index every file is read.
-      util::RemoveFileDurable(dir_ + "/index");
+      util::RemoveFileDurable(IndexFileName(dir_));
       index_trusted_ = false;
       return std::nullopt;
     }
     bool sync = std::any_of(vouched.begin(), vouched.end(),
                             [this](const std::string& name) { return stale_.count(name) > 0; });
     uint64_t size =
-        util::AppendFile(dir_ + "/index", FormatIndexLines({}, vouched, &images_), sync);
+        util::AppendFile(IndexFileName(dir_), FormatIndexLines({}, vouched, &images_), sync);
     index_lines_ += vouched.size();
     forgotten_.insert(vouched.begin(), vouched.end());
     return size;
@@ -456,7 +430,7 @@ class FileSession : public DomainSession {
       }
       std::string lines = FormatIndexLines(entries, removals, &images_);
       index_appendable_ = false;  // until the lines are all written
-      util::AppendFile(dir_ + "/index", lines);
+      util::AppendFile(IndexFileName(dir_), lines);
       index_appendable_ = true;
       index_lines_ += entries.size() + removals.size();
       stale_.clear();
@@ -470,7 +444,7 @@ class FileSession : public DomainSession {
     entries.reserve(summaries_.size());
     for (size_t i = 0; i < summaries_.size(); ++i) entries.push_back({stamps_[i], summaries_[i]});
     IndexImages images;
-    util::WriteFileAtomic(dir_ + "/index", FormatIndex(entries, &images));
+    util::WriteFileAtomic(IndexFileName(dir_), FormatIndex(entries, &images));
     images_ = std::move(images);
     index_lines_ = summaries_.size();
     index_appendable_ = true;
@@ -520,9 +494,9 @@ class FileBackend : public Backend {
   std::vector<std::string> ListDomains() override {
     if (!exists_) return NoStore<std::vector<std::string>>();
     std::vector<std::string> names;
-    for (const std::string& name : ListDirectory(root_)) {
-      if (IsUsableDomainName(name) && util::PathExists(DomainDir(name) + "/domain.xml")) {
-        names.push_back(name);
+    for (std::string& name : util::ListDirectory(root_)) {
+      if (IsUsableDomainName(name) && util::PathExists(DomainFileName(DomainDir(name)))) {
+        names.push_back(std::move(name));
       }
     }
     std::sort(names.begin(), names.end());
@@ -532,14 +506,14 @@ class FileBackend : public Backend {
   std::optional<std::string> ResolveDomain(const std::string& name_or_uuid) override {
     if (!exists_) return NoStore<std::optional<std::string>>();
     if (IsUsableDomainName(name_or_uuid) &&
-        util::PathExists(DomainDir(name_or_uuid) + "/domain.xml")) {
+        util::PathExists(DomainFileName(DomainDir(name_or_uuid)))) {
       return name_or_uuid;
     }
     std::optional<std::string> wanted = NormalizeUuid(name_or_uuid);
     if (!wanted) return std::nullopt;
     for (const std::string& name : ListDomains()) {
       try {
-        if (NormalizeUuid(ReadDomainFile(DomainDir(name) + "/domain.xml").uuid()) == wanted) {
+        if (NormalizeUuid(ReadDomainFile(DomainFileName(DomainDir(name))).uuid()) == wanted) {
           return name;
         }
       } catch (const Error&) {
@@ -550,7 +524,7 @@ class FileBackend : public Backend {
 
   std::unique_ptr<DomainSession> Open(const std::string& name, Access access) override {
     if (!exists_) NoStore<void>();
-    if (!IsUsableDomainName(name) || !util::PathExists(DomainDir(name) + "/domain.xml")) {
+    if (!IsUsableDomainName(name) || !util::PathExists(DomainFileName(DomainDir(name)))) {
       NoDomain(name);
     }
     if (access == Access::Write) Upgrade();
@@ -569,23 +543,23 @@ class FileBackend : public Backend {
     Upgrade();
     std::string dir = DomainDir(def.name());
     std::unique_ptr<util::FileLock> lock = LockNewOrExisting(dir);
-    if (util::PathExists(dir + "/journal")) {
-      util::RemoveFileDurable(dir + "/index");
+    if (util::PathExists(JournalFileName(dir))) {
+      util::RemoveFileDurable(IndexFileName(dir));
       ReplayJournal(dir);
     }
     RemoveLeftovers(dir);
-    bool is_new = !util::PathExists(dir + "/domain.xml");
-    if (settings || !util::PathExists(dir + "/settings.xml")) {
-      util::WriteFileAtomic(dir + "/settings.xml",
+    bool is_new = !util::PathExists(DomainFileName(dir));
+    if (settings || !util::PathExists(SettingsFileName(dir))) {
+      util::WriteFileAtomic(SettingsFileName(dir),
                             FormatSettings(settings.value_or(DomainSettings{})));
     }
-    util::WriteFileAtomic(dir + "/domain.xml", def.Format(0, true));
+    util::WriteFileAtomic(DomainFileName(dir), def.Format(0, true));
     return is_new;
   }
 
   std::vector<BitmapOp> Undefine(const std::string& name, bool with_checkpoints) override {
     if (!exists_) NoStore<void>();
-    if (!IsUsableDomainName(name) || !util::PathExists(DomainDir(name) + "/domain.xml")) {
+    if (!IsUsableDomainName(name) || !util::PathExists(DomainFileName(DomainDir(name)))) {
       NoDomain(name);
     }
     Upgrade();
@@ -594,17 +568,17 @@ class FileBackend : public Backend {
   }
 
  private:
-  std::string DomainDir(const std::string& name) const { return root_ + "/" + name; }
+  std::string DomainDir(const std::string& name) const { return DomainDirName(root_, name); }
 
   // The writer lock of a domain directory, made if needed; an `undefine` may remove the
   // directory between its creation and the lock.
   static std::unique_ptr<util::FileLock> LockNewOrExisting(const std::string& dir) {
     for (int attempt = 1;; ++attempt) {
-      util::MakeDirectories(dir + "/checkpoints", 0700);
+      util::MakeDirectories(CheckpointDirName(dir), 0700);
       try {
         auto lock =
-            std::make_unique<util::FileLock>(dir + "/lock", util::FileLock::Mode::Exclusive);
-        util::MakeDirectories(dir + "/checkpoints", 0700);
+            std::make_unique<util::FileLock>(LockFileName(dir), util::FileLock::Mode::Exclusive);
+        util::MakeDirectories(CheckpointDirName(dir), 0700);
         return lock;
       } catch (const Error& e) {
         if (e.code() != ErrorCode::NotFound || attempt == kDefineAttempts) throw;
@@ -627,8 +601,8 @@ class FileBackend : public Backend {
     for (const std::string& name : ListDomains()) {
       std::string dir = DomainDir(name);
       try {
-        util::FileLock lock(dir + "/lock", util::FileLock::Mode::Exclusive);
-        util::RemoveFileDurable(dir + "/index");
+        util::FileLock lock(LockFileName(dir), util::FileLock::Mode::Exclusive);
+        util::RemoveFileDurable(IndexFileName(dir));
       } catch (const Error& e) {
         if (e.code() != ErrorCode::NotFound) throw;  // else undefined meanwhile
       }
@@ -637,13 +611,14 @@ class FileBackend : public Backend {
 
   // Whether the store directory exists; a store that does not is made by its first write.
   static bool RootExists(const std::string& root) {
-    struct stat st;
-    if (stat(root.c_str(), &st) < 0) {
-      if (errno == ENOENT) return false;
+    boost::system::error_code ec;
+    boost::filesystem::file_status status = boost::filesystem::status(root, ec);
+    if (ec) {
+      if (ec.value() == ENOENT) return false;
       throw Error(ErrorCode::NoConnect,
-                  "cannot open the store '" + root + "': " + std::strerror(errno));
+                  "cannot open the store '" + root + "': " + std::strerror(ec.value()));
     }
-    if (!S_ISDIR(st.st_mode)) {
+    if (!boost::filesystem::is_directory(status)) {
       throw Error(ErrorCode::NoConnect, "the store '" + root + "' is not a directory");
     }
     return true;
@@ -672,4 +647,4 @@ std::unique_ptr<Backend> OpenFileBackend(const std::string& root, MissingRoot mi
   return std::make_unique<FileBackend>(root, missing);
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

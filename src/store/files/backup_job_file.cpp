@@ -1,11 +1,11 @@
-#include "store/backup_job_file.hpp"
+#include "store/files/backup_job_file.hpp"
 
 #include "util/strings.hpp"
 #include "xml/document.hpp"
 #include "xml/schema_path.hpp"
 #include "xml/writer.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
@@ -43,4 +43,4 @@ BackupJob ParseBackupJob(const std::string& text, const std::string& source) {
   return job;
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

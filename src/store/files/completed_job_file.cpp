@@ -1,11 +1,11 @@
-#include "store/completed_job_file.hpp"
+#include "store/files/completed_job_file.hpp"
 
 #include "util/strings.hpp"
 #include "xml/document.hpp"
 #include "xml/schema_path.hpp"
 #include "xml/writer.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
@@ -40,4 +40,4 @@ CompletedJob ParseCompletedJob(const std::string& text, const std::string& sourc
   return job;
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

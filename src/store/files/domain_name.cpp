@@ -1,34 +1,37 @@
-#include "store/domain_name.hpp"
+#include "store/files/domain_name.hpp"
 
-#include "store/domain_dir.hpp"
+#include "store/files/file_names.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
-const char* Problem(const std::string& name) {
+// What is wrong with `name`, or "" when nothing is.
+std::string Problem(const std::string& name) {
   if (name.empty()) return "must not be empty";
   if (name == "." || name == "..") return "is not allowed";
   if (name.find('/') != std::string::npos) return "must not contain '/'";
   if (name.find('\0') != std::string::npos) return "must not contain a NUL byte";
   if (name.size() > 255) return "is longer than 255 bytes";
-  if (name.compare(0, std::string(kReservedNamePrefix).size(), kReservedNamePrefix) == 0) {
-    return "is reserved: names beginning with '.virtckpt-' belong to the store";
+  if (util::StartsWith(name, kReservedNamePrefix)) {
+    return std::string("is reserved: names beginning with '") + kReservedNamePrefix +
+           "' belong to the store";
   }
-  return nullptr;
+  return "";
 }
 
 }  // namespace
 
-bool IsUsableDomainName(const std::string& name) { return Problem(name) == nullptr; }
+bool IsUsableDomainName(const std::string& name) { return Problem(name).empty(); }
 
 void CheckDomainName(const std::string& name) {
-  if (const char* problem = Problem(name)) {
+  if (std::string problem = Problem(name); !problem.empty()) {
     std::string shown = name.size() > 64 ? name.substr(0, 64) + "..." : name;
     throw util::Error(util::ErrorCode::InvalidArgument,
                       "invalid argument: domain name '" + shown + "' " + problem);
   }
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -1,21 +1,20 @@
-#include "store/store_format.hpp"
+#include "store/files/store_format.hpp"
 
+#include "store/files/file_names.hpp"
 #include "util/error.hpp"
 #include "util/file_util.hpp"
 #include "util/strings.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
 constexpr const char* kMagic = "virtckpt-store-format ";
 
-std::string FormatPath(const std::string& root) { return root + "/" + kStoreFormatFile; }
-
 }  // namespace
 
 int ReadStoreFormat(const std::string& root) {
-  std::string path = FormatPath(root);
+  std::string path = StoreFormatFileName(root);
   if (!util::StatPath(path)) return 1;
   std::string text = util::ReadStoreFile(path);
   std::string magic = kMagic;
@@ -37,7 +36,8 @@ int ReadStoreFormat(const std::string& root) {
 }
 
 void WriteStoreFormat(const std::string& root) {
-  util::WriteFileAtomic(FormatPath(root), kMagic + std::to_string(kStoreFormatVersion) + "\n");
+  util::WriteFileAtomic(StoreFormatFileName(root),
+                        kMagic + std::to_string(kStoreFormatVersion) + "\n");
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -1,20 +1,18 @@
-#include "store/journal.hpp"
+#include "store/files/journal.hpp"
 
-#include <unistd.h>
-
-#include <cstdio>
+#include <boost/filesystem.hpp>
 #include <string_view>
 
+#include "store/files/file_names.hpp"
 #include "util/error.hpp"
 #include "util/file_util.hpp"
 #include "util/strings.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
 constexpr const char* kHeader = "virtckpt-journal 1\n";
-constexpr const char* kFile = "/journal";
 
 [[noreturn]] void Corrupt(const std::string& why) {
   throw util::Error(util::ErrorCode::Corruption, "internal error: malformed store journal: " + why);
@@ -31,7 +29,7 @@ void CheckPath(const std::string& path) {
 
 void Apply(const std::string& dir, const std::vector<FileChange>& changes) {
   for (const auto& change : changes) {
-    std::string path = dir + "/" + change.path;
+    std::string path = PathIn(dir, change.path);
     if (change.content) {
       util::WriteFileAtomic(path, *change.content);
     } else {
@@ -40,12 +38,12 @@ void Apply(const std::string& dir, const std::vector<FileChange>& changes) {
   }
 }
 
-constexpr std::string_view kUndoSuffix = ".undo";
-
-std::string UndoPath(const std::string& path) { return path + std::string(kUndoSuffix); }
-
+// Removes what may be left of the undo links of `changes`.
 void RemoveUndoLinks(const std::string& dir, const std::vector<FileChange>& changes) {
-  for (const auto& change : changes) unlink(UndoPath(dir + "/" + change.path).c_str());
+  boost::system::error_code ignored;
+  for (const auto& change : changes) {
+    boost::filesystem::remove(UndoLinkName(PathIn(dir, change.path)), ignored);
+  }
 }
 
 // Applies the writes first, keeping each replaced file alive as a hard link (which needs no
@@ -56,25 +54,33 @@ void ApplyUndoable(const std::string& dir, const std::vector<FileChange>& change
   try {
     for (const auto& change : changes) {
       if (!change.content) continue;
-      std::string path = dir + "/" + change.path;
-      unlink(UndoPath(path).c_str());
-      bool had_old = link(path.c_str(), UndoPath(path).c_str()) == 0;
+      std::string path = PathIn(dir, change.path);
+      std::string undo = UndoLinkName(path);
+      boost::system::error_code ec;
+      boost::filesystem::remove(undo, ec);
+      boost::filesystem::create_hard_link(path, undo, ec);
+      bool had_old = !ec;
       util::WriteFileAtomic(path, *change.content);
       applied.emplace_back(path, had_old);
     }
   } catch (const util::Error&) {
     for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
-      int rc = it->second ? rename(UndoPath(it->first).c_str(), it->first.c_str())
-                          : unlink(it->first.c_str());
-      if (rc != 0) throw;  // the journal stays: the next command completes the change
+      boost::system::error_code ec;
+      bool undone = true;
+      if (it->second) {
+        boost::filesystem::rename(UndoLinkName(it->first), it->first, ec);
+      } else {
+        undone = boost::filesystem::remove(it->first, ec);
+      }
+      if (ec || !undone) throw;  // the journal stays: the next command completes the change
     }
     RemoveUndoLinks(dir, changes);
-    util::RemoveFileDurable(dir + kFile);
+    util::RemoveFileDurable(JournalFileName(dir));
     throw;
   }
   RemoveUndoLinks(dir, changes);
   for (const auto& change : changes) {
-    if (!change.content) util::RemoveFileDurable(dir + "/" + change.path);
+    if (!change.content) util::RemoveFileDurable(PathIn(dir, change.path));
   }
 }
 
@@ -130,23 +136,19 @@ void ApplyWithJournal(const std::string& dir, const std::vector<FileChange>& cha
     Apply(dir, changes);
     return;
   }
-  util::WriteFileAtomic(dir + kFile, FormatJournal(changes));
+  util::WriteFileAtomic(JournalFileName(dir), FormatJournal(changes));
   ApplyUndoable(dir, changes);
-  util::RemoveFileDurable(dir + kFile);
-}
-
-bool IsUndoLinkName(const std::string& name) {
-  return name.size() > kUndoSuffix.size() &&
-         name.compare(name.size() - kUndoSuffix.size(), kUndoSuffix.size(), kUndoSuffix) == 0;
+  util::RemoveFileDurable(JournalFileName(dir));
 }
 
 bool ReplayJournal(const std::string& dir) {
-  if (!util::PathExists(dir + kFile)) return false;
-  std::vector<FileChange> changes = ParseJournal(util::ReadStoreFile(dir + kFile));
+  std::string journal = JournalFileName(dir);
+  if (!util::PathExists(journal)) return false;
+  std::vector<FileChange> changes = ParseJournal(util::ReadStoreFile(journal));
   Apply(dir, changes);
   RemoveUndoLinks(dir, changes);
-  util::RemoveFileDurable(dir + kFile);
+  util::RemoveFileDurable(journal);
   return true;
 }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

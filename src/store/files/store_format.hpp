@@ -1,14 +1,12 @@
 // The format version of a file store, kept in ROOT/.virtckpt-format (docs/store-format.md).
-// Version 1 is the layout before the file existed; this program writes version 2.
+// Version 1 is the layout before the file existed; this program writes kStoreFormatVersion.
 #pragma once
 
 #include <string>
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 constexpr int kStoreFormatVersion = 3;
-// The file's name in the store's root (a reserved name: domain_dir.hpp).
-constexpr const char* kStoreFormatFile = ".virtckpt-format";
 
 // The store's version: 1 without the file. Throws Error(Corruption) when the file is malformed
 // and Error(Unsupported) when the version is newer than kStoreFormatVersion: such a store is
@@ -16,4 +14,4 @@ constexpr const char* kStoreFormatFile = ".virtckpt-format";
 int ReadStoreFormat(const std::string& root);
 void WriteStoreFormat(const std::string& root);
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files

@@ -1,20 +1,15 @@
-#include "store/checkpoint_scan.hpp"
-
-#include <dirent.h>
-#include <fcntl.h>
-#include <unistd.h>
+#include "store/files/checkpoint_scan.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
 
-#include "util/error.hpp"
+#include "util/directory.hpp"
+#include "util/unique_fd.hpp"
 
-namespace virtckpt::store {
+namespace virtckpt::store::files {
 
 namespace {
 
@@ -22,39 +17,13 @@ namespace {
 constexpr size_t kFilesPerThread = 2048;
 constexpr unsigned kMaxThreads = 4;
 
-class DirFd {
- public:
-  explicit DirFd(const std::string& dir)
-      : fd_(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
-    if (fd_ < 0) {
-      throw util::Error(util::ErrorCode::Io,
-                        "Failed to open directory '" + dir + "': " + std::strerror(errno));
-    }
-  }
-  ~DirFd() { close(fd_); }
-  DirFd(const DirFd&) = delete;
-  DirFd& operator=(const DirFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-ScannedFiles List(int dirfd, const std::string& dir, std::string_view suffix) {
+ScannedFiles List(const util::UniqueFd& dir, const std::string& path, std::string_view suffix) {
   ScannedFiles files;
   files.reserve(4096);
-  DIR* d = fdopendir(dup(dirfd));
-  if (!d) {
-    throw util::Error(util::ErrorCode::Io,
-                      "Failed to read directory '" + dir + "': " + std::strerror(errno));
-  }
-  while (struct dirent* ent = readdir(d)) {
-    std::string_view file = ent->d_name;
-    if (file.size() <= suffix.size() || file.substr(file.size() - suffix.size()) != suffix)
-      continue;
+  util::ForEachName(dir, path, [&](std::string_view file) {
+    if (file.size() <= suffix.size() || file.substr(file.size() - suffix.size()) != suffix) return;
     files.push_back({std::string(file.substr(0, file.size() - suffix.size())), std::nullopt});
-  }
-  closedir(d);
+  });
   return files;
 }
 
@@ -69,8 +38,8 @@ void StatRange(int dirfd, std::string_view suffix, ScannedFile* begin, ScannedFi
 }  // namespace
 
 ScannedFiles ScanCheckpointFiles(const std::string& dir, const std::string& suffix) {
-  DirFd fd(dir);
-  ScannedFiles files = List(fd.get(), dir, suffix);
+  util::UniqueFd fd = util::OpenDirectory(dir);
+  ScannedFiles files = List(fd, dir, suffix);
   size_t threads = std::min<size_t>({kMaxThreads, std::max(1u, std::thread::hardware_concurrency()),
                                      files.size() / kFilesPerThread + 1});
   size_t per_thread = (files.size() + threads - 1) / std::max<size_t>(threads, 1);
@@ -99,4 +68,4 @@ CheckpointScan::CheckpointScan(const std::string& dir, const std::string& suffix
 
 ScannedFiles CheckpointScan::Get() { return result_.get(); }
 
-}  // namespace virtckpt::store
+}  // namespace virtckpt::store::files
