@@ -178,6 +178,8 @@ bool RemoveFile(const std::string& path) {
   return false;
 }
 
+bool TryRemoveFile(const std::string& path) { return unlink(path.c_str()) == 0; }
+
 void RemoveFileDurable(const std::string& path) {
   if (RemoveFile(path)) FsyncDirectory(DirName(path));
 }

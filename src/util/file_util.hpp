@@ -63,6 +63,8 @@ bool IsTempFileName(std::string_view name);
 // Removes a file; false when there was none. Throws Error(Io) "Failed to remove file 'PATH':
 // REASON".
 bool RemoveFile(const std::string& path);
+// Removes a file if it can, whatever stands in the way; whether it did.
+bool TryRemoveFile(const std::string& path);
 // Removes path and fsyncs its directory; a missing file is not an error.
 void RemoveFileDurable(const std::string& path);
 

@@ -40,10 +40,7 @@ void Apply(const std::string& dir, const std::vector<FileChange>& changes) {
 
 // Removes what may be left of the undo links of `changes`.
 void RemoveUndoLinks(const std::string& dir, const std::vector<FileChange>& changes) {
-  boost::system::error_code ignored;
-  for (const auto& change : changes) {
-    boost::filesystem::remove(UndoLinkName(PathIn(dir, change.path)), ignored);
-  }
+  for (const auto& change : changes) util::TryRemoveFile(UndoLinkName(PathIn(dir, change.path)));
 }
 
 // Applies the writes first, keeping each replaced file alive as a hard link (which needs no
@@ -56,8 +53,8 @@ void ApplyUndoable(const std::string& dir, const std::vector<FileChange>& change
       if (!change.content) continue;
       std::string path = PathIn(dir, change.path);
       std::string undo = UndoLinkName(path);
+      util::TryRemoveFile(undo);
       boost::system::error_code ec;
-      boost::filesystem::remove(undo, ec);
       boost::filesystem::create_hard_link(path, undo, ec);
       bool had_old = !ec;
       util::WriteFileAtomic(path, *change.content);
@@ -66,13 +63,9 @@ void ApplyUndoable(const std::string& dir, const std::vector<FileChange>& change
   } catch (const util::Error&) {
     for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
       boost::system::error_code ec;
-      bool undone = true;
-      if (it->second) {
-        boost::filesystem::rename(UndoLinkName(it->first), it->first, ec);
-      } else {
-        undone = boost::filesystem::remove(it->first, ec);
-      }
-      if (ec || !undone) throw;  // the journal stays: the next command completes the change
+      if (it->second) boost::filesystem::rename(UndoLinkName(it->first), it->first, ec);
+      bool undone = it->second ? !ec : util::TryRemoveFile(it->first);
+      if (!undone) throw;  // the journal stays: the next command completes the change
     }
     RemoveUndoLinks(dir, changes);
     util::RemoveFileDurable(JournalFileName(dir));
