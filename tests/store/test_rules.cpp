@@ -24,6 +24,7 @@
 #include "store/domain_removal.hpp"
 #include "store/settings.hpp"
 #include "store/settings_rules.hpp"
+#include "temp_dir.hpp"
 #include "util/error.hpp"
 #include "xml/document.hpp"
 
@@ -33,6 +34,7 @@ using namespace virtckpt;
 using store::BitmapMode;
 using store::BitmapModel;
 using store::DomainSettings;
+using test::TempDir;
 using util::ErrorCode;
 
 std::string SourceRoot() { return VIRTCKPT_TEST_SOURCE_ROOT; }
@@ -90,26 +92,6 @@ std::pair<ErrorCode, std::string> ErrorOf(F&& f) {
   FAIL("no util::Error thrown");
   return {};
 }
-
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/virtckpt-rules.XXXXXX";
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // A store in a temp directory, not made yet: its first define makes it.
 class Store {

@@ -31,6 +31,7 @@
 #include "store/files/domain_name.hpp"
 #include "store/files/index_file.hpp"
 #include "store/files/journal.hpp"
+#include "temp_dir.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 #include "util/file_util.hpp"
@@ -40,6 +41,7 @@ namespace {
 
 using namespace virtckpt;
 namespace fs = std::filesystem;
+using test::TempDir;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -83,26 +85,6 @@ std::string Replace(std::string text, const std::string& from, const std::string
   if (pos == std::string::npos) throw std::runtime_error("'" + from + "' not found");
   return text.replace(pos, from.size(), to);
 }
-
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/virtckpt-store.XXXXXX";
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // A domain definition read without the schema (so that names the schema refuses reach the store).
 conf::DomainDef DomainFromXml(const std::string& text) {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "conf/domain_def.hpp"
+#include "temp_dir.hpp"
 
 namespace virtckpt::test {
 
@@ -46,27 +47,6 @@ inline conf::DomainDef ExampleDomain(const std::string& name) {
   std::string file = ExamplesDir() + "/domain-" + name + ".xml";
   return conf::DomainDef::Parse(ReadFile(file), file);
 }
-
-// A fresh directory under $TMPDIR (or /tmp), removed with its content at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/virtckpt-test.XXXXXX";
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Quotes a string for /bin/sh.
 inline std::string ShellQuote(const std::string& s) {

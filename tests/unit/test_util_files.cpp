@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "temp_dir.hpp"
 #include "util/directory.hpp"
 #include "util/error.hpp"
 #include "util/file_util.hpp"
@@ -22,24 +23,9 @@
 namespace {
 
 using namespace virtckpt::util;
+using virtckpt::test::TempDir;
 
 bool IsOpen(int fd) { return fcntl(fd, F_GETFD) != -1; }
-
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/virtckpt-util-XXXXXX";
-    path_ = mkdtemp(pattern);
-  }
-  ~TempDir() {
-    RemoveDirectoryContents(path_);
-    RemoveDirectory(path_);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 void Touch(const std::string& path) { std::ofstream(path) << "x"; }
 

@@ -22,6 +22,7 @@
 #include "conf/domain_def.hpp"
 #include "store/backend.hpp"
 #include "store/catalog.hpp"
+#include "temp_dir.hpp"
 #include "util/error.hpp"
 
 namespace {
@@ -29,6 +30,7 @@ namespace {
 using namespace virtckpt;
 using backup::DiskMode;
 using backup::Reason;
+using test::TempDir;
 using util::ErrorCode;
 using Result = std::pair<ErrorCode, std::string>;
 
@@ -50,26 +52,6 @@ Result ErrorOf(F&& f) {
   FAIL("no util::Error thrown");
   return {};
 }
-
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/virtckpt-backup.XXXXXX";
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 void WriteBytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
