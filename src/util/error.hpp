@@ -7,7 +7,7 @@
 
 namespace virtckpt::util {
 
-// What went wrong, for code that branches on a failure.
+// What went wrong, for code that branches on a failure; comments write Error(CATEGORY).
 enum class ErrorCategory {
   XmlSyntax,
   SchemaInvalid,
