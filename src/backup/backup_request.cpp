@@ -5,21 +5,13 @@
 
 namespace virtckpt::backup {
 
-namespace {
-
-[[noreturn]] void ConfigInvalid(const std::string& what) {
-  throw util::Error(util::ErrorCode::ConfigInvalid, what);
-}
-
-}  // namespace
-
 BackupRequest ParseBackupRequest(const std::string& text, const std::string& file) {
   xml::ParseOptions options;
   options.source = "(domain_backup)";
   xml::Document doc = xml::Document::Parse(text, options);
   if (doc.RootName() != "domainbackup") {
-    ConfigInvalid("XML error: expecting root element of 'domainbackup', not '" + doc.RootName() +
-                  "'");
+    throw util::Error(util::ErrorCode::XmlConfigError,
+                      "expecting root element of 'domainbackup', not '" + doc.RootName() + "'");
   }
   xml::Node root = doc.Root();
   // Target files (<target>, <scratch>, <driver>) are the caller's business.
@@ -27,10 +19,10 @@ BackupRequest ParseBackupRequest(const std::string& text, const std::string& fil
     for (const xml::Node* disk : disks->ChildElements("disk")) {
       if (disk->Attribute("backupmode") || disk->Attribute("incremental") ||
           disk->Attribute("backup").value_or("yes") != "yes") {
-        ConfigInvalid(
-            "unsupported configuration: virtckpt decides the backup of each disk itself (see "
-            "backup-plan); disk '" +
-            disk->Attribute("name").value_or("") + "' of " + file + " sets it");
+        throw util::Error(util::ErrorCode::ConfigUnsupported,
+                          "virtckpt decides the backup of each disk itself (see "
+                          "backup-plan); disk '" +
+                              disk->Attribute("name").value_or("") + "' of " + file + " sets it");
       }
     }
   }
@@ -40,9 +32,9 @@ BackupRequest ParseBackupRequest(const std::string& text, const std::string& fil
     const xml::Node* server = root.FirstChild("server");
     if (!server || server->Attribute("transport").value_or("tcp") != "unix" ||
         !server->Attribute("socket")) {
-      ConfigInvalid(
-          "unsupported configuration: virtckpt describes pull-mode backups over a unix socket "
-          "only: <server transport='unix' socket='PATH'/>");
+      throw util::Error(util::ErrorCode::ConfigUnsupported,
+                        "virtckpt describes pull-mode backups over a unix socket "
+                        "only: <server transport='unix' socket='PATH'/>");
     }
     request.pull_socket = server->Attribute("socket");
   }

@@ -37,8 +37,7 @@ StartedBackup BeginDomainBackup(store::Catalog& catalog, BackupStart start, int6
 std::string PendingBackupXml(const store::Catalog& catalog) {
   std::optional<store::BackupJob> job = catalog.PendingJob();
   if (!job) {
-    throw util::Error(util::ErrorCode::NotFound,
-                      "Domain backup job id not found: no domain backup job present");
+    throw util::Error(util::ErrorCode::NoDomainBackup, "no domain backup job present");
   }
   if (!job->backup_xml.empty()) return job->backup_xml;
   return FormatDomainBackup(PlanDomainBackup(catalog, job->since), std::nullopt);

@@ -47,9 +47,8 @@ struct UsedBitmap {
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
 [[noreturn]] void NoSuchCheckpoint(const std::string& name) {
-  throw util::Error(
-      util::ErrorCode::NotFound,
-      "Domain checkpoint not found: no domain checkpoint with matching name " + Quote(name));
+  throw util::Error(util::ErrorCode::NoDomainCheckpoint,
+                    "no domain checkpoint with matching name " + Quote(name));
 }
 
 // As libvirt's default <domainbackup>: drives without a medium and readonly disks are left out.

@@ -118,7 +118,7 @@ conf::NewDisk NewDiskFrom(const Arguments& args) {
   }
   disk.wwn = args.Get("wwn");
   if (disk.wwn && !conf::IsValidWwn(*disk.wwn)) {
-    throw CommandError({"internal error: Malformed wwn: " + *disk.wwn});
+    throw util::Error(util::ErrorCode::InternalError, "Malformed wwn: " + *disk.wwn);
   }
   disk.device = args.Get("type");
   disk.rawio = args.Flag("rawio");

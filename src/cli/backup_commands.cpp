@@ -14,6 +14,7 @@
 #include "cli/xml_output.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "util/clock.hpp"
+#include "util/error.hpp"
 #include "util/file_util.hpp"
 #include "util/json.hpp"
 #include "xml/writer.hpp"
@@ -30,7 +31,7 @@ void ExclusiveOutputs(const Arguments& args) {
     throw CommandError({"Option --xml is required by option --pull-socket"});
   }
   if (auto socket = args.Get("pull-socket"); socket && (socket->empty() || (*socket)[0] != '/')) {
-    throw CommandError({"invalid argument: --pull-socket needs an absolute path"});
+    throw util::Error(util::ErrorCode::InvalidArg, "--pull-socket needs an absolute path");
   }
 }
 
@@ -50,8 +51,9 @@ void Agree(const std::optional<std::string>& option, const std::string& option_n
            const std::optional<std::string>& document, const std::string& what,
            const std::string& file) {
   if (option && document && *option != *document) {
-    throw CommandError({"invalid argument: " + option_name + " names checkpoint '" + *option +
-                        "' but the " + what + " of " + file + " names '" + *document + "'"});
+    throw util::Error(util::ErrorCode::InvalidArg, option_name + " names checkpoint '" + *option +
+                                                       "' but the " + what + " of " + file +
+                                                       " names '" + *document + "'");
   }
 }
 
@@ -108,9 +110,9 @@ void RunBackupBegin(Context& ctx, const Arguments& args) {
     Agree(since, "--since", request.incremental, "<incremental>", *backup_xml);
     if (!since) since = request.incremental;
     if (pull_socket && request.pull_socket && *pull_socket != *request.pull_socket) {
-      throw CommandError({"invalid argument: --pull-socket names '" + *pull_socket +
-                          "' but the <server> of " + *backup_xml + " names '" +
-                          *request.pull_socket + "'"});
+      throw util::Error(util::ErrorCode::InvalidArg, "--pull-socket names '" + *pull_socket +
+                                                         "' but the <server> of " + *backup_xml +
+                                                         " names '" + *request.pull_socket + "'");
     }
     if (!pull_socket) pull_socket = request.pull_socket;
   }

@@ -33,8 +33,9 @@ void RunEditor(const std::string& path) {
   std::string command = std::string(editor) + " " + ShellQuote(path);
   int rc = std::system(command.c_str());
   if (rc != 0) {
-    throw CommandError({"internal error: Child process (" + command + ") unexpected exit status " +
-                        std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc)});
+    throw util::Error(util::ErrorCode::InternalError,
+                      "Child process (" + command + ") unexpected exit status " +
+                          std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc));
   }
 }
 

@@ -7,6 +7,7 @@
 #include "cli/table_cell.hpp"
 #include "cli/xml_output.hpp"
 #include "conf/checkpoint_def.hpp"
+#include "util/error.hpp"
 #include "xml/document.hpp"
 
 namespace virtckpt::cli {
@@ -19,9 +20,9 @@ void RunCheckpointDumpXml(Context& ctx, const Arguments& args) {
   OpenDomain open = Open(ctx, args, store::Access::Read);
   std::string name = CheckpointArgument(args, *open.catalog).name;
   if (flags & conf::kFormatSize) {
-    throw CommandError(
-        {"Operation not supported: --size needs the qcow2 image reader, which "
-         "is not part of this version of virtckpt"});
+    throw util::Error(util::ErrorCode::OperationUnsupported,
+                      "--size needs the qcow2 image reader, which "
+                      "is not part of this version of virtckpt");
   }
   std::string xml = conf::FormatCheckpoint(open.catalog->Read(name).def, flags);
   PrintXmlOrXPath(ctx, args, xml, "(domain_checkpoint)");

@@ -94,7 +94,8 @@ void RunUndefine(Context& ctx, const Arguments& args) {
     RefuseIfReadOnly(ctx);
     dropped = store::UndefineDomain(ctx.backend(), name, args.Flag("checkpoints-metadata"));
   } catch (const util::Error& e) {
-    if (e.code() != util::ErrorCode::OperationInvalid && e.code() != util::ErrorCode::Forbidden) {
+    if (e.code() != util::ErrorCode::OperationInvalid &&
+        e.code() != util::ErrorCode::OperationDenied) {
       throw;
     }
     throw CommandError({"Failed to undefine domain '" + name + "'", e.what()});

@@ -80,7 +80,7 @@ std::vector<ListedDomain> SelectDomains(Context& ctx, const Arguments& args) {
       try {
         session = ctx.backend().Open(name, store::Access::Read);
       } catch (const util::Error& e) {
-        if (e.code() == util::ErrorCode::NotFound) continue;  // undefined meanwhile
+        if (e.category() == util::ErrorCategory::NotFound) continue;  // undefined meanwhile
         throw;
       }
       if (!Passes(args, kCheckpointFilter, !session->checkpoints().empty())) continue;

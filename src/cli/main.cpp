@@ -1,6 +1,7 @@
 // virtckpt: libvirt-style domain checkpoints kept outside a hypervisor, with virsh's commands.
 #include <unistd.h>
 
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -82,6 +83,11 @@ int main(int argc, char** argv) {
     return 1;
   } catch (const xml::SchemaUnreadable& e) {
     std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    for (const std::string& line : cli::UnexpectedErrorLines(e)) {
+      std::cerr << "error: " << line << "\n";
+    }
     return 1;
   }
 }

@@ -34,8 +34,8 @@ std::string ApiOf(const std::string& command) {
 
 void RefuseIfReadOnly(const Context& ctx) {
   if (!ctx.connection.readonly()) return;
-  throw util::Error(util::ErrorCode::Forbidden, "operation forbidden: read only access prevents " +
-                                                    ApiOf(ctx.command ? ctx.command->name : ""));
+  throw util::Error(util::ErrorCode::OperationDenied,
+                    "read only access prevents " + ApiOf(ctx.command ? ctx.command->name : ""));
 }
 
 void RefuseDeviceChangeIfReadOnly(const Context& ctx, const Arguments& args) {
@@ -44,9 +44,9 @@ void RefuseDeviceChangeIfReadOnly(const Context& ctx, const Arguments& args) {
   for (const char* flag : {"live", "config", "persistent", "current"}) {
     with_flags = with_flags || args.Flag(flag);
   }
-  throw util::Error(util::ErrorCode::Forbidden, "operation forbidden: read only access prevents " +
-                                                    ApiOf(ctx.command ? ctx.command->name : "") +
-                                                    (with_flags ? "Flags" : ""));
+  throw util::Error(util::ErrorCode::OperationDenied,
+                    "read only access prevents " + ApiOf(ctx.command ? ctx.command->name : "") +
+                        (with_flags ? "Flags" : ""));
 }
 
 }  // namespace virtckpt::cli

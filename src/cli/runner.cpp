@@ -1,6 +1,7 @@
 #include "cli/runner.hpp"
 
 #include <iostream>
+#include <new>
 
 #include "cli/command_line.hpp"
 #include "cli/help.hpp"
@@ -42,13 +43,19 @@ ParsedCommand Parse(const std::vector<std::string>& words) {
 }
 
 int Execute(Context& ctx, const ParsedCommand& parsed) {
+  return RunCommand(ctx, *parsed.def, parsed.args, parsed.help);
+}
+
+}  // namespace
+
+int RunCommand(Context& ctx, const CommandDef& def, const Arguments& args, bool help) {
   int rc = 0;
   try {
-    ctx.command = parsed.def;
-    if (parsed.help) {
-      ctx.out << FormatCommandHelp(*parsed.def);
+    ctx.command = &def;
+    if (help) {
+      ctx.out << FormatCommandHelp(def);
     } else {
-      parsed.def->run(ctx, parsed.args);
+      def.run(ctx, args);
     }
   } catch (const CommandError& e) {
     PrintErrors(ctx, e.lines());
@@ -59,19 +66,27 @@ int Execute(Context& ctx, const ParsedCommand& parsed) {
   } catch (const xml::SchemaUnreadable& e) {
     PrintErrors(ctx, {e.what()});
     rc = 1;
+  } catch (const std::exception& e) {
+    PrintErrors(ctx, UnexpectedErrorLines(e));
+    rc = 1;
   }
   if (!ctx.quiet && !ctx.quit) ctx.out << "\n";
   ctx.out.flush();
   return rc;
 }
 
-}  // namespace
-
 std::vector<std::string> ErrorLines(const util::Error& e) {
   if (e.code() == util::ErrorCode::NoConnect) {
     return {"failed to connect to the hypervisor", e.what()};
   }
   return {e.what()};
+}
+
+std::vector<std::string> UnexpectedErrorLines(const std::exception& e) {
+  if (dynamic_cast<const std::bad_alloc*>(&e)) return {"out of memory"};
+  return {
+      util::Error(util::ErrorCode::InternalError, std::string("unexpected exception: ") + e.what())
+          .what()};
 }
 
 int RunCommands(Context& ctx, const std::vector<std::vector<std::string>>& commands,

@@ -2,6 +2,7 @@
 // line virsh prints after every command that parsed.
 #pragma once
 
+#include <exception>
 #include <istream>
 #include <string>
 #include <vector>
@@ -15,8 +16,16 @@ namespace virtckpt::cli {
 // to the hypervisor" first.
 std::vector<std::string> ErrorLines(const util::Error& e);
 
+// The "error: " line of an exception virtckpt does not throw on purpose: "out of memory" for
+// std::bad_alloc, else "internal error: unexpected exception: WHAT".
+std::vector<std::string> UnexpectedErrorLines(const std::exception& e);
+
 // Each line as "error: LINE" on stderr, after what stdout holds, as virsh reports an error.
 void PrintErrors(Context& ctx, const std::vector<std::string>& lines);
+
+// Runs one parsed command (or prints its help), printing what it throws as "error: " lines and
+// then virsh's blank line; returns 1 if it failed.
+int RunCommand(Context& ctx, const CommandDef& def, const Arguments& args, bool help);
 
 // Parses every command of a list first (a parse error anywhere runs nothing), then runs them;
 // returns the last one's status, or 1 if any failed.

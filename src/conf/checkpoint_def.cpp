@@ -22,7 +22,7 @@ constexpr util::EnumNames<CheckpointType, 3> kCheckpointTypeNames{{{
 static_assert(kCheckpointTypeNames.Covers(kLastCheckpointType));
 
 [[noreturn]] void Unsupported(const std::string& what) {
-  throw Error(ErrorCode::ConfigInvalid, "unsupported configuration: " + what);
+  throw Error(ErrorCode::ConfigUnsupported, what);
 }
 
 void AssignDefaultBitmaps(CheckpointDef* def) {
@@ -47,8 +47,8 @@ bool IsValidCheckpointName(const std::string& name) {
 
 void CheckCheckpointName(const std::string& name) {
   if (!IsValidCheckpointName(name)) {
-    throw Error(ErrorCode::InvalidArgument, "invalid argument: checkpoint name '" + name +
-                                                "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*");
+    throw Error(ErrorCode::InvalidArg,
+                "checkpoint name '" + name + "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*");
   }
 }
 
@@ -64,13 +64,12 @@ CheckpointDef CheckpointFromNode(const xml::Node& root, unsigned flags) {
   def.description = root.ChildText("description").value_or("");
   if (flags & kParseRedefine) {
     if (def.name.empty()) {
-      throw Error(ErrorCode::ConfigInvalid, "XML error: a redefined checkpoint must have a name");
+      throw Error(ErrorCode::XmlConfigError, "a redefined checkpoint must have a name");
     }
     std::optional<std::string> created = root.ChildText("creationTime");
     std::optional<uint64_t> seconds = created ? util::ParseUint64(*created) : std::nullopt;
     if (!seconds || *seconds > static_cast<uint64_t>(INT64_MAX)) {
-      throw Error(ErrorCode::Internal,
-                  "internal error: missing creationTime from existing checkpoint");
+      throw Error(ErrorCode::InternalError, "missing creationTime from existing checkpoint");
     }
     def.creation_time = static_cast<int64_t>(*seconds);
     if (const xml::Node* parent = root.FirstChild("parent")) {
@@ -89,8 +88,7 @@ CheckpointDef CheckpointFromNode(const xml::Node& root, unsigned flags) {
       if (type) {
         std::optional<CheckpointType> parsed = CheckpointTypeFromString(*type);
         if (!parsed || *parsed == CheckpointType::Default) {
-          throw Error(ErrorCode::ConfigInvalid,
-                      "XML error: unknown disk checkpoint type '" + *type + "'");
+          throw Error(ErrorCode::XmlConfigError, "unknown disk checkpoint type '" + *type + "'");
         }
         d.type = *parsed;
       }
@@ -106,9 +104,8 @@ CheckpointDef ParseCheckpoint(const std::string& text, unsigned flags) {
   options.source = "(domain_checkpoint)";
   xml::Document doc = xml::Document::Parse(text, options);
   if (doc.RootName() != "domaincheckpoint") {
-    throw Error(
-        ErrorCode::ConfigInvalid,
-        "XML error: expecting root element of 'domaincheckpoint', not '" + doc.RootName() + "'");
+    throw Error(ErrorCode::XmlConfigError,
+                "expecting root element of 'domaincheckpoint', not '" + doc.RootName() + "'");
   }
   doc.Validate(xml::Schema::Load(xml::SchemaPath("domaincheckpoint.rng")));
   return CheckpointFromNode(doc.Root(), flags);
@@ -207,8 +204,8 @@ void PrepareRedefine(CheckpointDef* def, const DomainDef& current) {
     return;
   }
   if (def->domain->uuid() != current.uuid()) {
-    throw Error(ErrorCode::InvalidArgument, "invalid argument: definition for checkpoint " +
-                                                def->name + " must use uuid " + current.uuid());
+    throw Error(ErrorCode::InvalidArg,
+                "definition for checkpoint " + def->name + " must use uuid " + current.uuid());
   }
   AlignDisks(def, *def->domain);
 }

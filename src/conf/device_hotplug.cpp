@@ -8,8 +8,8 @@ namespace {
 
 const xml::Node& DiskDevice(const xml::Node& device) {
   if (device.name() != "disk") {
-    throw util::Error(util::ErrorCode::Unsupported,
-                      "Operation not supported: only <disk> devices can be attached or detached, "
+    throw util::Error(util::ErrorCode::OperationUnsupported,
+                      "only <disk> devices can be attached or detached, "
                       "not <" +
                           device.name() + ">");
   }

@@ -57,7 +57,7 @@ DomainDisk ParseDomainDisk(const xml::Node& disk) {
   }
   const xml::Node* target = disk.FirstChild("target");
   if (!target || !target->Attribute("dev") || target->Attribute("dev")->empty()) {
-    throw Error(ErrorCode::ConfigInvalid, "XML error: missing disk target device");
+    throw Error(ErrorCode::XmlConfigError, "missing disk target device");
   }
   d.target_dev = *target->Attribute("dev");
   d.target_bus = target->Attribute("bus").value_or(DefaultBus(d.device, d.target_dev));
@@ -79,7 +79,7 @@ void DomainDef::Reload() {
   type_ = node_.Attribute("type").value_or("");
   name_ = node_.ChildText("name").value_or("");
   if (name_.empty()) {
-    throw Error(ErrorCode::ConfigInvalid, "XML error: missing domain name information");
+    throw Error(ErrorCode::XmlConfigError, "missing domain name information");
   }
   uuid_ = node_.ChildText("uuid").value_or("");
   disks_.clear();
@@ -97,8 +97,8 @@ DomainDef DomainDef::Parse(const std::string& text, const std::string& source) {
   options.source = source;
   xml::Document doc = xml::Document::Parse(text, options);
   if (doc.RootName() != "domain") {
-    throw Error(ErrorCode::ConfigInvalid,
-                "XML error: expecting root element of 'domain', not '" + doc.RootName() + "'");
+    throw Error(ErrorCode::XmlConfigError,
+                "expecting root element of 'domain', not '" + doc.RootName() + "'");
   }
   doc.Validate(xml::Schema::Load(xml::SchemaPath("domain.rng")));
   return FromNode(doc.Root());
@@ -135,7 +135,7 @@ void StripSecrets(xml::Node* node) {
 std::string RandomUuid() {
   unsigned char b[16] = {};
   if (!util::ReadRandomBytes(b, sizeof b)) {
-    throw Error(ErrorCode::Io, "internal error: cannot read /dev/urandom for a uuid");
+    throw Error(ErrorCode::InternalError, "cannot read /dev/urandom for a uuid");
   }
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
@@ -185,8 +185,7 @@ void DomainDef::EnsureUuid(const std::string& preferred) {
 void DomainDef::AttachDisk(const xml::Node& disk) {
   DomainDisk incoming = ParseDomainDisk(disk);
   if (FindDiskByTarget(incoming.target_dev)) {
-    throw Error(ErrorCode::OperationInvalid,
-                "operation failed: target " + incoming.target_dev + " already exists");
+    throw Error(ErrorCode::OperationFailed, "target " + incoming.target_dev + " already exists");
   }
   xml::Node* devices = node_.FirstChild("devices");
   if (!devices) devices = &node_.AppendChild(xml::Node::Element("devices"));
@@ -246,7 +245,7 @@ void DomainDef::DetachDisk(const std::string& target) {
       }
     }
   }
-  throw Error(ErrorCode::NotFound, "device not found: disk " + target + " not found");
+  throw Error(ErrorCode::DeviceMissing, "disk " + target + " not found");
 }
 
 }  // namespace virtckpt::conf

@@ -20,7 +20,7 @@ using util::ErrorCode;
 namespace {
 
 [[noreturn]] void InvalidArgument(const std::string& what) {
-  throw Error(ErrorCode::InvalidArgument, "invalid argument: " + what);
+  throw Error(ErrorCode::InvalidArg, what);
 }
 
 // An owner is kept in the checkpoint file's XML and in the index, and printed in tables: it
@@ -63,9 +63,8 @@ const CheckpointTree& Catalog::tree() const {
 const CheckpointSummary& Catalog::Get(const std::string& name) const {
   const CheckpointSummary* c = tree().Find(name);
   if (!c) {
-    throw Error(
-        ErrorCode::NotFound,
-        "Domain checkpoint not found: no domain checkpoint with matching name '" + name + "'");
+    throw Error(ErrorCode::NoDomainCheckpoint,
+                "no domain checkpoint with matching name '" + name + "'");
   }
   return *c;
 }
@@ -110,8 +109,8 @@ std::optional<BackupJob> Catalog::PendingJob() const {
 
 void Catalog::RefuseWhilePending(const std::string& what) const {
   if (auto job = PendingJob()) {
-    throw Error(ErrorCode::OperationInvalid, "Requested operation is not valid: cannot " + what +
-                                                 " while the backup job " + JobOf(*job) +
+    throw Error(ErrorCode::OperationInvalid, "cannot " + what + " while the backup job " +
+                                                 JobOf(*job) +
                                                  " is pending; end it with backup-end");
   }
 }
@@ -130,10 +129,10 @@ void Catalog::CheckNotFrozen(const std::optional<BackupJob>& job, const std::str
     }
   }
   if (frozen) {
-    throw Error(ErrorCode::Busy, "Requested operation is not valid: checkpoint '" + name +
-                                     "' is in use by the pending backup job " + JobOf(*job) +
-                                     (job->since.empty() ? "" : " since '" + job->since + "'") +
-                                     "; end it with backup-end");
+    throw Error(ErrorCode::OperationInvalidBusy,
+                "checkpoint '" + name + "' is in use by the pending backup job " + JobOf(*job) +
+                    (job->since.empty() ? "" : " since '" + job->since + "'") +
+                    "; end it with backup-end");
   }
 }
 
@@ -191,8 +190,7 @@ CheckpointRecord Catalog::NewRecord(conf::CheckpointDef def, const std::string& 
                                     int64_t now) const {
   conf::PrepareCreate(&def, domain(), now);
   if (tree().Find(def.name)) {
-    throw Error(ErrorCode::AlreadyExists,
-                "operation failed: domain moment " + def.name + " already exists");
+    throw Error(ErrorCode::OperationFailed, "domain moment " + def.name + " already exists");
   }
   if (current()) def.parent = *current();
   CheckOwner(owner);
@@ -366,9 +364,9 @@ void Catalog::DetachDisk(const std::string& target) {
 BackupJob Catalog::BeginBackup(std::optional<conf::CheckpointDef> def, BackupJob job,
                                const std::string& owner) {
   if (auto running = PendingJob()) {
-    throw Error(ErrorCode::Busy, "Requested operation is not valid: another backup job (" +
-                                     JobDescription(*running) + ") is pending for domain '" +
-                                     domain().name() + "'");
+    throw Error(ErrorCode::OperationInvalidBusy, "another backup job (" + JobDescription(*running) +
+                                                     ") is pending for domain '" + domain().name() +
+                                                     "'");
   }
   Change change;
   if (def) {
@@ -393,8 +391,7 @@ BackupJob Catalog::EndingJob() const {
   std::optional<BackupJob> job = PendingJob();
   if (!job) {
     throw Error(ErrorCode::OperationInvalid,
-                "Requested operation is not valid: no backup job is pending for domain '" +
-                    domain().name() + "'");
+                "no backup job is pending for domain '" + domain().name() + "'");
   }
   return *job;
 }
@@ -442,12 +439,11 @@ BackupJob Catalog::AbortBackup(int64_t now) {
 
 BackupJob Catalog::AbortJob(int64_t now, bool postcopy) {
   if (!PendingJob()) {
-    throw Error(ErrorCode::OperationInvalid,
-                "Requested operation is not valid: no job is active on the domain");
+    throw Error(ErrorCode::OperationInvalid, "no job is active on the domain");
   }
   if (postcopy) {
     throw Error(ErrorCode::OperationInvalid,
-                "Requested operation is not valid: current job is not outgoing migration in "
+                "current job is not outgoing migration in "
                 "post-copy mode");
   }
   return AbortBackup(now);

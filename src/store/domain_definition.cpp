@@ -11,8 +11,8 @@ using util::ErrorCode;
 namespace {
 
 [[noreturn]] void UuidTaken(const std::string& domain, const std::string& uuid) {
-  throw Error(ErrorCode::AlreadyExists,
-              "operation failed: domain '" + domain + "' already exists with uuid " + uuid);
+  throw Error(ErrorCode::OperationFailed,
+              "domain '" + domain + "' already exists with uuid " + uuid);
 }
 
 }  // namespace

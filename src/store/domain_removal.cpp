@@ -9,7 +9,7 @@ namespace virtckpt::store {
 namespace {
 
 [[noreturn]] void Unsupported(const std::string& why) {
-  throw util::Error(util::ErrorCode::Unsupported, "Operation not supported: " + why);
+  throw util::Error(util::ErrorCode::OperationUnsupported, why);
 }
 
 std::string Describe(const std::vector<conf::DomainVolume>& volumes) {

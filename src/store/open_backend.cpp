@@ -34,8 +34,8 @@ bool LooksLikeUri(const std::string& text) {
 
 std::unique_ptr<Backend> OpenBackend(const std::string& uri, MissingRoot missing) {
   if (util::StartsWith(uri, "postgresql://") || util::StartsWith(uri, "postgres://")) {
-    throw util::Error(util::ErrorCode::Unsupported,
-                      "this function is not supported by the connection driver: the PostgreSQL "
+    throw util::Error(util::ErrorCode::NoSupport,
+                      "the PostgreSQL "
                       "store is not available in this build");
   }
   if (LooksLikeUri(uri)) {

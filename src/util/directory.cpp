@@ -19,7 +19,7 @@ namespace {
 namespace fs = boost::filesystem;
 
 [[noreturn]] void ThrowIo(const std::string& what, const std::string& path, int err) {
-  throw Error(ErrorCode::Io, what + " '" + path + "': " + std::strerror(err));
+  throw Error(ErrorCode::SystemError, what + " '" + path + "': " + std::strerror(err));
 }
 
 struct CloseDir {

@@ -23,7 +23,7 @@ namespace {
 constexpr double kDefaultTimeoutSeconds = 30;
 
 [[noreturn]] void ThrowTimeout() {
-  throw Error(ErrorCode::Busy, "Timed out during operation: cannot acquire state change lock");
+  throw Error(ErrorCode::OperationTimeout, "cannot acquire state change lock");
 }
 
 // Whether `path` still names the file open as `fd`.
@@ -39,10 +39,11 @@ UniqueFd OpenLockFile(const std::string& path, FileLock::Mode mode) {
   if (fd) return fd;
   int err = errno;
   if (err == ENOENT) {
-    throw Error(ErrorCode::NotFound,
+    throw Error(ErrorCode::SystemErrorMissing,
                 "Failed to open lock file '" + path + "': " + std::strerror(err));
   }
-  throw Error(ErrorCode::Io, "Failed to open lock file '" + path + "': " + std::strerror(err));
+  throw Error(ErrorCode::SystemError,
+              "Failed to open lock file '" + path + "': " + std::strerror(err));
 }
 
 }  // namespace
@@ -55,9 +56,8 @@ double LockTimeoutSeconds() {
   double seconds = std::strtod(text, &end);
   if (errno != 0 || *end != '\0' || !std::isfinite(seconds) || seconds < 0 || text[0] == '-' ||
       text[0] == '+' || text[0] == ' ') {
-    throw Error(ErrorCode::InvalidArgument,
-                std::string("invalid argument: VIRTCKPT_LOCK_TIMEOUT='") + text +
-                    "' is not a number of seconds");
+    throw Error(ErrorCode::InvalidArg,
+                std::string("VIRTCKPT_LOCK_TIMEOUT='") + text + "' is not a number of seconds");
   }
   return seconds;
 }
@@ -76,7 +76,7 @@ FileLock::FileLock(const std::string& path, Mode mode) {
       int err = errno;
       if (err == EINTR) continue;
       if (err != EWOULDBLOCK) {
-        throw Error(ErrorCode::Io, "Failed to lock '" + path + "': " + std::strerror(err));
+        throw Error(ErrorCode::SystemError, "Failed to lock '" + path + "': " + std::strerror(err));
       }
       if (waited >= limit) ThrowTimeout();
       pause = std::min(pause, limit - waited);
@@ -92,7 +92,7 @@ FileLock::FileLock(const std::string& path, Mode mode) {
     // nothing any more.
     fd.reset();
     if (mode == Mode::Shared && access(path.c_str(), F_OK) < 0) {
-      throw Error(ErrorCode::NotFound,
+      throw Error(ErrorCode::SystemErrorMissing,
                   "Failed to open lock file '" + path + "': " + std::strerror(ENOENT));
     }
   }

@@ -19,7 +19,7 @@ namespace {
 std::string Reason(int err) { return std::strerror(err); }
 
 [[noreturn]] void ThrowIo(const std::string& what, const std::string& path, int err) {
-  throw Error(ErrorCode::Io, what + " '" + path + "': " + Reason(err));
+  throw Error(ErrorCode::SystemError, what + " '" + path + "': " + Reason(err));
 }
 
 std::string DirName(const std::string& path) {
@@ -44,7 +44,7 @@ void WriteAll(int fd, const std::string& data, const std::string& path) {
 enum class FileKind { Any, Regular };
 
 [[noreturn]] void ThrowNotRegular(const std::string& path) {
-  throw Error(ErrorCode::Io, "'" + path + "' is not a regular file");
+  throw Error(ErrorCode::SystemError, "'" + path + "' is not a regular file");
 }
 
 // Reads the file straight into a buffer sized from fstat, grown if the file grows meanwhile.
@@ -68,8 +68,8 @@ Buffer ReadInto(const std::string& path, size_t max_bytes, FileKind kind) {
   size_t used = 0;
   for (;;) {
     if (used > max_bytes) {
-      throw Error(ErrorCode::Io, "file '" + path + "' is larger than the limit of " +
-                                     std::to_string(max_bytes) + " bytes");
+      throw Error(ErrorCode::SystemError, "file '" + path + "' is larger than the limit of " +
+                                              std::to_string(max_bytes) + " bytes");
     }
     if (used == out.size()) out.resize(std::min(max_bytes + 1, used * 2 + 65536));
     ssize_t n = read(fd.get(), &out[used], out.size() - used);

@@ -103,12 +103,12 @@ Node Convert(xmlNodePtr element, int depth, ConvertState* state) {
   const std::string& source = state->options.source;
   int max_depth = state->options.max_depth;
   if (depth > max_depth) {
-    throw Error(ErrorCode::XmlSyntax, source + ":" + std::to_string(xmlGetLineNo(element)) +
+    throw Error(ErrorCode::XmlDetail, source + ":" + std::to_string(xmlGetLineNo(element)) +
                                           ": document nested deeper than " +
                                           std::to_string(max_depth) + " levels");
   }
   if (++state->elements > state->options.max_elements) {
-    throw Error(ErrorCode::XmlSyntax, At(*state, element) + "document has more than " +
+    throw Error(ErrorCode::XmlDetail, At(*state, element) + "document has more than " +
                                           std::to_string(state->options.max_elements) +
                                           " elements");
   }
@@ -129,7 +129,7 @@ Node Convert(xmlNodePtr element, int depth, ConvertState* state) {
   for (xmlNodePtr child = element->children; child; child = child->next) {
     if (child->type == XML_ELEMENT_NODE) {
       if (++child_elements > state->options.max_children) {
-        throw Error(ErrorCode::XmlSyntax,
+        throw Error(ErrorCode::XmlDetail,
                     At(*state, child) + "element " + node.name() + " has more than " +
                         std::to_string(state->options.max_children) + " child elements");
       }
@@ -181,7 +181,7 @@ void CheckAttributeCounts(const std::string& text, const ParseOptions& options) 
         } else if (c == '\'' || c == '"') {
           quote = c;
         } else if (c == '=' && ++attributes > options.max_attributes) {
-          throw Error(ErrorCode::XmlSyntax,
+          throw Error(ErrorCode::XmlDetail,
                       options.source + ":" + std::to_string(tag_line) + ": element has more than " +
                           std::to_string(options.max_attributes) + " attributes");
         }
@@ -213,7 +213,7 @@ Document::~Document() = default;
 
 Document Document::Parse(const std::string& text, const ParseOptions& options) {
   if (text.size() > options.max_bytes) {
-    throw Error(ErrorCode::XmlSyntax,
+    throw Error(ErrorCode::XmlDetail,
                 options.source + ": document of " + std::to_string(text.size()) +
                     " bytes exceeds the limit of " + std::to_string(options.max_bytes) + " bytes");
   }
@@ -221,14 +221,14 @@ Document Document::Parse(const std::string& text, const ParseOptions& options) {
   // rest, so a NUL anywhere is an error.
   if (size_t nul = text.find('\0'); nul != std::string::npos) {
     int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + nul, '\n'));
-    throw Error(ErrorCode::XmlSyntax,
+    throw Error(ErrorCode::XmlDetail,
                 options.source + ":" + std::to_string(line) + ": document contains a NUL byte");
   }
   CheckAttributeCounts(text, options);
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
   if (!ctxt || !ctxt->sax) {
     if (ctxt) xmlFreeParserCtxt(ctxt);
-    throw Error(ErrorCode::Internal, "internal error: cannot allocate an XML parser");
+    throw Error(ErrorCode::InternalError, "cannot allocate an XML parser");
   }
   ParseState state;
   state.source = options.source;
@@ -243,17 +243,16 @@ Document Document::Parse(const std::string& text, const ParseOptions& options) {
   std::unique_ptr<xmlDoc, DocFree> doc(raw);
   xmlFreeParserCtxt(ctxt);
   if (state.doctype) {
-    throw Error(ErrorCode::XmlSyntax,
+    throw Error(ErrorCode::XmlDetail,
                 options.source + ":" + std::to_string(state.doctype_line) +
                     ": DOCTYPE declarations are not allowed (no DTDs, no entities)");
   }
-  if (!doc || state.captured) {
-    throw Error(ErrorCode::XmlSyntax, state.captured ? state.message
-                                                     : "XML error: failed to parse xml document '" +
-                                                           options.source + "'");
+  if (state.captured) throw Error(ErrorCode::XmlDetail, state.message);
+  if (!doc) {
+    throw Error(ErrorCode::XmlError, "failed to parse xml document '" + options.source + "'");
   }
   if (!xmlDocGetRootElement(doc.get())) {
-    throw Error(ErrorCode::XmlSyntax, "internal error: missing root element");
+    throw Error(ErrorCode::InternalError, "missing root element");
   }
   auto impl = std::make_unique<Impl>();
   impl->doc = std::move(doc);
@@ -278,17 +277,16 @@ void Document::Validate(const Schema& schema) const {
   xmlRelaxNGValidCtxtPtr valid =
       xmlRelaxNGNewValidCtxt(static_cast<xmlRelaxNGPtr>(schema.grammar_));
   if (!valid) {
-    throw Error(ErrorCode::Internal,
-                "internal error: Unable to create RNG validation context " + schema.path());
+    throw Error(ErrorCode::InternalError,
+                "Unable to create RNG validation context " + schema.path());
   }
   std::string messages;
   xmlRelaxNGSetValidErrors(valid, AppendToBuffer, IgnoreMessage, &messages);
   int rc = xmlRelaxNGValidateDoc(valid, impl_->doc.get());
   xmlRelaxNGFreeValidCtxt(valid);
   if (rc != 0) {
-    throw Error(ErrorCode::SchemaInvalid,
-                "XML document failed to validate against schema: Unable to validate doc against " +
-                    schema.path() + "\n" + messages);
+    throw Error(ErrorCode::XmlInvalidSchema,
+                "Unable to validate doc against " + schema.path() + "\n" + messages);
   }
 }
 
@@ -300,7 +298,7 @@ std::string Document::DumpXPath(const std::string& expr, bool wrap) const {
   xmlXPathFreeContext(ctxt);
   if (!obj || obj->type != XPATH_NODESET) {
     if (obj) xmlXPathFreeObject(obj);
-    throw Error(ErrorCode::Internal, "internal error: Incorrect xpath '" + expr + "'");
+    throw Error(ErrorCode::InternalError, "Incorrect xpath '" + expr + "'");
   }
   std::string out;
   xmlNodeSetPtr set = obj->nodesetval;
@@ -353,7 +351,7 @@ Schema::Schema(std::string path) : path_(std::move(path)) {
   CheckReadable(path_);
   xmlRelaxNGParserCtxtPtr parser = xmlRelaxNGNewParserCtxt(path_.c_str());
   if (!parser) {
-    throw Error(ErrorCode::Internal, "internal error: Unable to create RNG parser for " + path_);
+    throw Error(ErrorCode::InternalError, "Unable to create RNG parser for " + path_);
   }
   SchemaParseErrors errors;
   xmlRelaxNGSetParserStructuredErrors(parser, OnSchemaError, &errors);
@@ -366,8 +364,7 @@ Schema::Schema(std::string path) : path_(std::move(path)) {
   xmlRelaxNGFreeParserCtxt(parser);
   if (!grammar_) {
     if (!errors.unloadable.empty()) CheckReadable(errors.unloadable);
-    throw Error(ErrorCode::Internal,
-                "internal error: Unable to parse RNG " + path_ + ": " + errors.messages);
+    throw Error(ErrorCode::InternalError, "Unable to parse RNG " + path_ + ": " + errors.messages);
   }
 }
 

@@ -165,17 +165,17 @@ TEST_CASE("a settings choice outside the rules is refused with the value given",
   };
   using Result = std::pair<ErrorCode, std::string>;
   CHECK(refusal({"linear", std::nullopt, std::nullopt}) ==
-        Result{ErrorCode::InvalidArgument,
+        Result{ErrorCode::InvalidArg,
                "invalid argument: unknown bitmap model 'linear' (expected cumulative or delta)"});
   CHECK(refusal({std::nullopt, "auto", std::nullopt}) ==
-        Result{ErrorCode::InvalidArgument,
+        Result{ErrorCode::InvalidArg,
                "invalid argument: unknown bitmap mode 'auto' (expected external or managed)"});
   for (const char* granularity : {"4096k", "3", "0", "", "-512", "4294967296", "0x1000"}) {
     INFO(granularity);
     CHECK(refusal({std::nullopt, std::nullopt, std::string(granularity)}) ==
-          Result{ErrorCode::InvalidArgument,
-                 std::string("invalid argument: granularity '") + granularity +
-                     "' must be a power of two between 512 and 2147483648"});
+          Result{ErrorCode::InvalidArg, std::string("invalid argument: granularity '") +
+                                            granularity +
+                                            "' must be a power of two between 512 and 2147483648"});
   }
   // The model is read first, then the mode, then the granularity.
   CHECK(refusal({"linear", "auto", "3"}).second ==
@@ -267,7 +267,7 @@ TEST_CASE("define: a uuid another domain holds is refused", "[define][uuid]") {
   store::DomainDefinition definition(s.backend(), Domain("other", kUuid));
   CHECK(definition.existing() == nullptr);
   auto error = ErrorOf([&] { definition.CheckUuid(); });
-  CHECK(error.first == ErrorCode::AlreadyExists);
+  CHECK(error.first == ErrorCode::OperationFailed);
   CHECK(error.second ==
         std::string("operation failed: domain 'single' already exists with uuid ") + kUuid);
 }
@@ -280,7 +280,7 @@ TEST_CASE("define: a domain keeps its uuid", "[define][uuid]") {
     store::DomainDefinition definition(s.backend(), Domain("single", kOtherUuid));
     REQUIRE(definition.existing() != nullptr);
     auto error = ErrorOf([&] { definition.CheckUuid(); });
-    CHECK(error.first == ErrorCode::AlreadyExists);
+    CHECK(error.first == ErrorCode::OperationFailed);
     CHECK(error.second ==
           std::string("operation failed: domain 'single' already exists with uuid ") + kUuid);
   }
@@ -370,7 +370,7 @@ TEST_CASE("undefine: removals of files the store does not manage are refused", "
   store::Removals all;
   all.volumes = conf::VolumesOf(def);
   CHECK(refusal(all) ==
-        Result{ErrorCode::Unsupported,
+        Result{ErrorCode::OperationUnsupported,
                "Operation not supported: virtckpt does not manage storage volumes and cannot "
                "remove 'vda'(/images/a.qcow2), 'vdb'(/dev/sdz); remove them yourself and undefine "
                "without --remove-all-storage"});
@@ -378,7 +378,7 @@ TEST_CASE("undefine: removals of files the store does not manage are refused", "
   named.volumes = {{"vdb", "/dev/sdz"}};
   named.named_volumes = true;
   CHECK(refusal(named) ==
-        Result{ErrorCode::Unsupported,
+        Result{ErrorCode::OperationUnsupported,
                "Operation not supported: virtckpt does not manage storage volumes and cannot "
                "remove 'vdb'(/dev/sdz); remove them yourself and undefine without --storage"});
 
@@ -386,14 +386,14 @@ TEST_CASE("undefine: removals of files the store does not manage are refused", "
   nvram.nvram = true;
   nvram.tpm = true;
   CHECK(refusal(nvram) ==
-        Result{ErrorCode::Unsupported,
+        Result{ErrorCode::OperationUnsupported,
                "Operation not supported: virtckpt does not manage NVRAM files and cannot remove "
                "'/var/lib/libvirt/qemu/nvram/files_VARS.fd'; remove it yourself and undefine "
                "with --keep-nvram"});
   store::Removals tpm;
   tpm.tpm = true;
   CHECK(refusal(tpm) ==
-        Result{ErrorCode::Unsupported,
+        Result{ErrorCode::OperationUnsupported,
                "Operation not supported: virtckpt does not manage TPM state and cannot remove the "
                "state of its emulated TPM; remove it yourself and undefine with --keep-tpm"});
 
@@ -446,12 +446,12 @@ TEST_CASE("catalog: hot-plug changes the stored definition", "[catalog][hotplug]
   auto session = s.Open(store::Access::Write);
   store::Catalog catalog(*session);
   auto error = ErrorOf([&] { catalog.AttachDevice(Element("<interface type='network'/>")); });
-  CHECK(error.first == ErrorCode::Unsupported);
+  CHECK(error.first == ErrorCode::OperationUnsupported);
   CHECK(error.second ==
         "Operation not supported: only <disk> devices can be attached or detached, not "
         "<interface>");
   error = ErrorOf([&] { catalog.AttachDevice(Element(kDiskVdb)); });
-  CHECK(error.first == ErrorCode::OperationInvalid);
+  CHECK(error.first == ErrorCode::OperationFailed);
   CHECK(error.second == "operation failed: target vdb already exists");
 
   catalog.DetachDevice(Element(kDiskVdb));
@@ -461,7 +461,7 @@ TEST_CASE("catalog: hot-plug changes the stored definition", "[catalog][hotplug]
         "Operation not supported: only <disk> devices can be attached or detached, not "
         "<controller>");
   error = ErrorOf([&] { catalog.DetachDisk("vdz"); });
-  CHECK(error.first == ErrorCode::NotFound);
+  CHECK(error.first == ErrorCode::DeviceMissing);
   CHECK(error.second == "device not found: disk vdz not found");
   catalog.DetachDisk("vda");
   CHECK(catalog.domain().disks().empty());
@@ -485,7 +485,7 @@ TEST_CASE("catalog: redefine validation asks each disk with a bitmap of the curr
   };
   std::string unknown = "<disk name='vdz' checkpoint='bitmap'/>";
   auto error = ErrorOf([&] { catalog.Redefine(parse(unknown), std::nullopt, true); });
-  CHECK(error.first == ErrorCode::ConfigInvalid);
+  CHECK(error.first == ErrorCode::ConfigUnsupported);
   CHECK(error.second == "unsupported configuration: no disk named 'vdz'");
   CHECK(catalog.tree().size() == 0);
 

@@ -350,7 +350,7 @@ TEST_CASE("create hangs the new checkpoint under current and makes it current", 
   util::ErrorCode code{};
   REQUIRE(ErrorOf([&] { s.Create("c2"); }, &code) ==
           "operation failed: domain moment c2 already exists");
-  REQUIRE(code == util::ErrorCode::AlreadyExists);
+  REQUIRE(code == util::ErrorCode::OperationFailed);
   REQUIRE(s.Shape() == "c1 c2<c1 c3<c2 | current=c3");
 }
 
@@ -478,7 +478,7 @@ TEST_CASE("delete re-parents children and moves current as libvirt does", "[tree
     util::ErrorCode code{};
     REQUIRE(ErrorOf([&] { s.Delete("nope"); }, &code) ==
             "Domain checkpoint not found: no domain checkpoint with matching name 'nope'");
-    REQUIRE(code == util::ErrorCode::NotFound);
+    REQUIRE(code == util::ErrorCode::NoDomainCheckpoint);
     REQUIRE(s.Everything() == before);
   }
 }
@@ -1150,11 +1150,11 @@ TEST_CASE("domain names that cannot be a directory are refused", "[names]") {
   }
   util::ErrorCode code{};
   ErrorOf([&] { backend->Define(DomainNamed(".."), std::nullopt); }, &code);
-  REQUIRE(code == util::ErrorCode::InvalidArgument);
+  REQUIRE(code == util::ErrorCode::InvalidArg);
   REQUIRE(ErrorOf([&] { store::files::CheckDomainName(""); }) ==
           "invalid argument: domain name '' must not be empty");
   ErrorOf([&] { store::files::CheckDomainName(std::string("a\0b", 3)); }, &code);
-  REQUIRE(code == util::ErrorCode::InvalidArgument);
+  REQUIRE(code == util::ErrorCode::InvalidArg);
 
   // Nothing was created for them, not even the root.
   REQUIRE(Join([&] {
@@ -1172,7 +1172,7 @@ TEST_CASE("domain names that cannot be a directory are refused", "[names]") {
     INFO(name);
     REQUIRE(ErrorOf([&] { backend->Open(name, store::Access::Read); }, &code) ==
             "failed to get domain '" + name + "'");
-    REQUIRE(code == util::ErrorCode::NotFound);
+    REQUIRE(code == util::ErrorCode::DomainLookupFailed);
     REQUIRE(ErrorOf([&] { backend->Undefine(name, true); }) ==
             "failed to get domain '" + name + "'");
     REQUIRE(!backend->ResolveDomain(name));
@@ -1305,7 +1305,7 @@ TEST_CASE("a lock that is not granted in time fails with libvirt's error", "[loc
   const std::string message = "Timed out during operation: cannot acquire state change lock";
   util::ErrorCode code{};
   REQUIRE(ErrorOf([&] { s.Open(store::Access::Write); }, &code) == message);
-  REQUIRE(code == util::ErrorCode::Busy);
+  REQUIRE(code == util::ErrorCode::OperationTimeout);
   REQUIRE(ErrorOf([&] { s.Open(store::Access::Read); }) == message);
   REQUIRE(ErrorOf([&] { s.backend().Define(DomainNamed("single"), std::nullopt); }) == message);
   {
@@ -1370,7 +1370,7 @@ TEST_CASE("a store of a newer format is refused; an older one is upgraded by a w
             "unsupported configuration: the store '" + root +
                 "' has format version 4, newer than this virtckpt supports (3); use a newer "
                 "virtckpt");
-    REQUIRE(code == util::ErrorCode::Unsupported);
+    REQUIRE(code == util::ErrorCode::ConfigUnsupportedFormat);
     REQUIRE(Slurp(format_file) == "virtckpt-store-format 4\n");
   }
   {
@@ -1484,7 +1484,7 @@ TEST_CASE("an owner that the files could not keep as given is refused", "[tree]"
                   owner, kEpoch);
             },
             &code) == "invalid argument: an owner must be UTF-8 text without control characters");
-    REQUIRE(code == util::ErrorCode::InvalidArgument);
+    REQUIRE(code == util::ErrorCode::InvalidArg);
     REQUIRE(ErrorOf([&] {
               catalog.Redefine(
                   conf::ParseCheckpoint(Store::RedefineXml("c1", ""), conf::kParseRedefine), owner);

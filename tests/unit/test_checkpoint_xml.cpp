@@ -34,7 +34,7 @@ using virtckpt::conf::kFormatSize;
 using virtckpt::conf::kParseRedefine;
 using virtckpt::conf::ParseCheckpoint;
 using virtckpt::util::Error;
-using virtckpt::util::ErrorCode;
+using virtckpt::util::ErrorCategory;
 namespace test = virtckpt::test;
 using test::Case;
 using test::CreateOrRedefine;
@@ -60,11 +60,11 @@ std::string SchemaText(const std::string& err) {
 
 // The message of the Error that `fn` throws; fails the test if it throws nothing.
 template <typename Fn>
-std::string ErrorOf(Fn fn, ErrorCode* code = nullptr) {
+std::string ErrorOf(Fn fn, ErrorCategory* code = nullptr) {
   try {
     fn();
   } catch (const Error& e) {
-    if (code) *code = e.code();
+    if (code) *code = e.category();
     return e.what();
   }
   FAIL("no error was thrown");
@@ -110,12 +110,12 @@ TEST_CASE("golden: every invalid/NAME.xml fails with invalid/NAME.err", "[golden
     DYNAMIC_SECTION(c.name) {
       std::string in = test::ReadFile(Golden("invalid/") + c.name + ".xml");
       std::string expected = SchemaText(test::ReadFile(Golden("invalid/") + c.name + ".err"));
-      ErrorCode code = ErrorCode::Internal;
+      ErrorCategory code = ErrorCategory::Internal;
       CHECK(ErrorOf([&] { CreateOrRedefine(c, in); }, &code) == expected);
       if (test::ReplaceAll(expected, "XML document failed to validate", "") != expected) {
-        CHECK(code == ErrorCode::SchemaInvalid);
+        CHECK(code == ErrorCategory::SchemaInvalid);
       } else if (expected.rfind("(domain_checkpoint):", 0) == 0) {
-        CHECK(code == ErrorCode::XmlSyntax);
+        CHECK(code == ErrorCategory::XmlSyntax);
       }
     }
   }
@@ -484,9 +484,9 @@ TEST_CASE("AlignDisks errors have virsh's exact messages", "[conf][align]") {
   }
   SECTION("all errors are ConfigInvalid") {
     CheckpointDef def = Requested({Want("vdz")});
-    ErrorCode code = ErrorCode::Internal;
+    ErrorCategory code = ErrorCategory::Internal;
     ErrorOf([&] { AlignDisks(&def, single); }, &code);
-    CHECK(code == ErrorCode::ConfigInvalid);
+    CHECK(code == ErrorCategory::ConfigInvalid);
   }
 }
 
@@ -541,10 +541,10 @@ TEST_CASE("PrepareCreate and PrepareRedefine", "[conf]") {
     CheckpointDef def = Requested({});
     def.name = "um";
     def.domain = DomainFor(Dom::kMulti);
-    ErrorCode code = ErrorCode::Internal;
+    ErrorCategory code = ErrorCategory::Internal;
     CHECK(ErrorOf([&] { virtckpt::conf::PrepareRedefine(&def, single); }, &code) ==
           "invalid argument: definition for checkpoint um must use uuid "
           "0b0a6a2c-5c4e-4d8e-9a77-1f3e2d4c5b6a");
-    CHECK(code == ErrorCode::InvalidArgument);
+    CHECK(code == ErrorCategory::InvalidArgument);
   }
 }

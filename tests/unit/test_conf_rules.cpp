@@ -17,15 +17,15 @@
 namespace {
 
 using namespace virtckpt;
-using util::ErrorCode;
-using Result = std::pair<ErrorCode, std::string>;
+using util::ErrorCategory;
+using Result = std::pair<ErrorCategory, std::string>;
 
 template <typename F>
 Result ErrorOf(F&& f) {
   try {
     f();
   } catch (const util::Error& e) {
-    return {e.code(), e.what()};
+    return {e.category(), e.what()};
   }
   FAIL("no util::Error thrown");
   return {};
@@ -52,11 +52,11 @@ TEST_CASE("hot-plug: <disk> devices only", "[hotplug]") {
   conf::AttachDevice(&def, Element(kDiskVdb));
   CHECK(Targets(def) == std::vector<std::string>{"vda", "vdb"});
   CHECK(ErrorOf([&] { conf::AttachDevice(&def, Element("<hostdev mode='subsystem'/>")); }) ==
-        Result{ErrorCode::Unsupported,
+        Result{ErrorCategory::Unsupported,
                "Operation not supported: only <disk> devices can be attached or detached, not "
                "<hostdev>"});
   CHECK(ErrorOf([&] { conf::DetachDevice(&def, Element("<interface type='network'/>")); }) ==
-        Result{ErrorCode::Unsupported,
+        Result{ErrorCategory::Unsupported,
                "Operation not supported: only <disk> devices can be attached or detached, not "
                "<interface>"});
   CHECK(Targets(def) == std::vector<std::string>{"vda", "vdb"});
@@ -64,9 +64,9 @@ TEST_CASE("hot-plug: <disk> devices only", "[hotplug]") {
   conf::DetachDevice(&def, Element("<disk><target dev='vda'/></disk>"));
   CHECK(Targets(def) == std::vector<std::string>{"vdb"});
   CHECK(ErrorOf([&] { conf::DetachDevice(&def, Element("<disk><target dev='vda'/></disk>")); }) ==
-        Result{ErrorCode::NotFound, "device not found: disk vda not found"});
+        Result{ErrorCategory::NotFound, "device not found: disk vda not found"});
   CHECK(ErrorOf([&] { conf::DetachDevice(&def, Element("<disk type='file'/>")); }).first ==
-        ErrorCode::ConfigInvalid);
+        ErrorCategory::ConfigInvalid);
 }
 
 TEST_CASE("files beside a definition: volumes, NVRAM, an emulated TPM", "[domain_files]") {
@@ -114,9 +114,9 @@ TEST_CASE("checkpoint names: libvirt's pattern, refused with it", "[checkpoint_n
   for (const char* name : {"", ".hidden", "a/b", "a b", "caf\xc3\xa9"}) {
     INFO(name);
     CHECK(ErrorOf([&] { conf::CheckCheckpointName(name); }) ==
-          Result{ErrorCode::InvalidArgument, std::string("invalid argument: checkpoint name '") +
-                                                 name +
-                                                 "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*"});
+          Result{ErrorCategory::InvalidArgument,
+                 std::string("invalid argument: checkpoint name '") + name +
+                     "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*"});
   }
 }
 
@@ -135,7 +135,8 @@ TEST_CASE("redefine validation: each disk with a bitmap is a disk of the definit
   CHECK(ErrorOf([&] {
           conf::ValidateRedefinedDisks(
               def("<disk name='vda'/><disk name='vdz' checkpoint='bitmap' bitmap='b'/>"), current);
-        }) == Result{ErrorCode::ConfigInvalid, "unsupported configuration: no disk named 'vdz'"});
+        }) ==
+        Result{ErrorCategory::ConfigInvalid, "unsupported configuration: no disk named 'vdz'"});
 }
 
 }  // namespace

@@ -15,12 +15,12 @@ namespace {
 
 using virtckpt::conf::ParseCheckpoint;
 using virtckpt::util::Error;
-using virtckpt::util::ErrorCode;
+using virtckpt::util::ErrorCategory;
 using virtckpt::xml::Document;
 using virtckpt::xml::ParseOptions;
 
 struct Failure {
-  ErrorCode code;
+  ErrorCategory code;
   std::string message;
 };
 
@@ -30,10 +30,10 @@ Failure FailureOf(Fn fn) {
   try {
     fn();
   } catch (const Error& e) {
-    return {e.code(), e.what()};
+    return {e.category(), e.what()};
   }
   FAIL("no error was thrown");
-  return {ErrorCode::Internal, ""};
+  return {ErrorCategory::Internal, ""};
 }
 
 Failure CheckpointFailure(const std::string& text) {
@@ -61,7 +61,7 @@ TEST_CASE("billion laughs is rejected at its DOCTYPE", "[hostile]") {
   }
   doc += "]>\n<domaincheckpoint><description>&lol9;</description></domaincheckpoint>\n";
   Failure f = CheckpointFailure(doc);
-  CHECK(f.code == ErrorCode::XmlSyntax);
+  CHECK(f.code == ErrorCategory::XmlSyntax);
   CHECK(f.message == std::string("(domain_checkpoint):2") + kDoctypeRejected);
   // The same through the plain parser, with its default source name.
   CHECK(FailureOf([&] { Document::Parse(doc); }).message ==
@@ -75,7 +75,7 @@ TEST_CASE("external entities are never resolved", "[hostile]") {
         "<!DOCTYPE domaincheckpoint [ <!ENTITY xxe SYSTEM \"file:///etc/passwd\"> ]>\n"
         "<domaincheckpoint><description>&xxe;</description></domaincheckpoint>\n";
     Failure f = CheckpointFailure(doc);
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message == std::string("(domain_checkpoint):2") + kDoctypeRejected);
   }
   SECTION("external DTD subset") {
@@ -97,7 +97,7 @@ TEST_CASE("external entities are never resolved", "[hostile]") {
   SECTION("an entity reference without a DOCTYPE is undefined") {
     Failure f = CheckpointFailure(
         "<domaincheckpoint>\n  <description>&xxe;</description>\n</domaincheckpoint>\n");
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message ==
           "(domain_checkpoint):2: Entity 'xxe' not defined\n"
           "  <description>&xxe;</description>\n"
@@ -115,7 +115,7 @@ TEST_CASE("external entities are never resolved", "[hostile]") {
     CHECK(description->ChildElements()[0]->name() == "xi:include");
     CHECK(description->TextContent().empty());
     Failure f = CheckpointFailure(doc);
-    CHECK(f.code == ErrorCode::SchemaInvalid);
+    CHECK(f.code == ErrorCategory::SchemaInvalid);
     CHECK(f.message.find("root:") == std::string::npos);
     CHECK(f.message.find("Extra element description in interleave\n") != std::string::npos);
   }
@@ -126,7 +126,7 @@ TEST_CASE("documents over the size limit are refused before parsing", "[hostile]
     std::string doc = "<domaincheckpoint><description>" + std::string(100u << 20, 'x') +
                       "</description></domaincheckpoint>\n";
     Failure f = CheckpointFailure(doc);
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message == "(domain_checkpoint): document of " + std::to_string(doc.size()) +
                            " bytes exceeds the limit of 16777216 bytes");
   }
@@ -155,7 +155,7 @@ TEST_CASE("deep nesting stops at libxml2's depth limit", "[hostile]") {
     std::string doc = "<domaincheckpoint>" + Repeat("<a>", 10000) + Repeat("</a>", 10000) +
                       "</domaincheckpoint>\n";
     Failure f = CheckpointFailure(doc);
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     // The context line is the whole (long) line, as virsh prints it.
     std::string head =
         "(domain_checkpoint):1: Excessive depth in document: 256 use XML_PARSE_HUGE option\n";
@@ -175,7 +175,7 @@ TEST_CASE("deep nesting stops at libxml2's depth limit", "[hostile]") {
     options.max_depth = 3;
     CHECK(Document::Parse("<a><b><c/></b></a>", options).RootName() == "a");
     Failure f = FailureOf([&] { Document::Parse("<a>\n<b>\n<c>\n<d/></c></b></a>", options); });
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message == "(inline):4: document nested deeper than 3 levels");
   }
 }
@@ -185,7 +185,7 @@ TEST_CASE("invalid UTF-8 is refused", "[hostile]") {
     Failure f = CheckpointFailure(
         "<domaincheckpoint>\n  <name>a\xff"
         "b</name>\n</domaincheckpoint>\n");
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message ==
           "(domain_checkpoint):2: Input is not proper UTF-8, indicate encoding !\n"
           "Bytes: 0xFF 0x62 0x3C 0x2F\n"
@@ -197,7 +197,7 @@ TEST_CASE("invalid UTF-8 is refused", "[hostile]") {
     Failure f = CheckpointFailure(
         "<domaincheckpoint><name>a\xc0\xaf"
         "b</name></domaincheckpoint>");
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     std::string head =
         "(domain_checkpoint):1: Input is not proper UTF-8, indicate encoding !\n"
         "Bytes: 0xC0 0xAF 0x62 0x3C\n";
@@ -206,14 +206,14 @@ TEST_CASE("invalid UTF-8 is refused", "[hostile]") {
   SECTION("a truncated sequence in an attribute") {
     Failure f = CheckpointFailure(
         "<domaincheckpoint><disks><disk name='vd\xe2\x98'/></disks></domaincheckpoint>");
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     std::string head = "(domain_checkpoint):1: Input is not proper UTF-8, indicate encoding !\n";
     CHECK(f.message.substr(0, head.size()) == head);
   }
   SECTION("an encoding libxml2 does not know") {
     Failure f = CheckpointFailure(
         "<?xml version='1.0' encoding='x-no-such-charset'?>\n<domaincheckpoint/>\n");
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     std::string head = "(domain_checkpoint):1: Unsupported encoding x-no-such-charset\n";
     CHECK(f.message.substr(0, head.size()) == head);
   }
@@ -225,13 +225,13 @@ TEST_CASE("NUL bytes and control characters are refused", "[hostile]") {
   SECTION("NUL inside text") {
     std::string doc("<domaincheckpoint>\n  <name>a\0b</name>\n</domaincheckpoint>\n", 48);
     Failure f = CheckpointFailure(doc);
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message == "(domain_checkpoint):2: document contains a NUL byte");
   }
   SECTION("NUL after the root element, hiding more content") {
     std::string doc("<domaincheckpoint/>\n\n\0<x/>", 26);
     Failure f = CheckpointFailure(doc);
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message == "(domain_checkpoint):3: document contains a NUL byte");
   }
   SECTION("a document of one NUL byte") {
@@ -240,7 +240,7 @@ TEST_CASE("NUL bytes and control characters are refused", "[hostile]") {
   }
   SECTION("a control character in text") {
     Failure f = CheckpointFailure("<domaincheckpoint><name>a\x01</name></domaincheckpoint>");
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message ==
           "(domain_checkpoint):1: PCDATA invalid Char value 1\n"
           "<domaincheckpoint><name>a\x01</name></domaincheckpoint>\n"
@@ -255,7 +255,7 @@ TEST_CASE("documents too wide for RelaxNG validation are refused", "[hostile]") 
     std::string doc = "<domaincheckpoint><disks>\n" + Repeat("<disk name='vda'/>", 700000) +
                       "</disks></domaincheckpoint>";
     Failure f = CheckpointFailure(doc);
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message == "(domain_checkpoint):2: element disks has more than 10000 child elements");
   }
   SECTION("many elements, each with few children") {
@@ -263,7 +263,7 @@ TEST_CASE("documents too wide for RelaxNG validation are refused", "[hostile]") 
     std::string doc = "<domaincheckpoint>\n<domain type='test'><name>n</name><devices>" +
                       Repeat(group, 150) + "</devices></domain></domaincheckpoint>";
     Failure f = CheckpointFailure(doc);
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message == "(domain_checkpoint):2: document has more than 100000 elements");
   }
   SECTION("200,000 attributes on one element") {
@@ -271,7 +271,7 @@ TEST_CASE("documents too wide for RelaxNG validation are refused", "[hostile]") 
     for (int i = 0; i < 200000; ++i) attributes += " a" + std::to_string(i) + "='x'";
     Failure f = CheckpointFailure("<domaincheckpoint>\n<name" + attributes +
                                   ">x</name></domaincheckpoint>");
-    CHECK(f.code == ErrorCode::XmlSyntax);
+    CHECK(f.code == ErrorCategory::XmlSyntax);
     CHECK(f.message == "(domain_checkpoint):2: element has more than 1000 attributes");
   }
   SECTION("after a broken declaration (libxml2 parses on after the first error)") {
@@ -311,6 +311,6 @@ TEST_CASE("a hostile <domain> document fails the same way", "[hostile]") {
     virtckpt::conf::DomainDef::Parse(
         "<!DOCTYPE domain [ <!ENTITY x SYSTEM \"file:///etc/shadow\"> ]>\n<domain>&x;</domain>");
   });
-  CHECK(f.code == ErrorCode::XmlSyntax);
+  CHECK(f.code == ErrorCategory::XmlSyntax);
   CHECK(f.message == std::string("(domain_definition):1") + kDoctypeRejected);
 }

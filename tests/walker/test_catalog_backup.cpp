@@ -31,8 +31,8 @@ using namespace virtckpt;
 using backup::DiskMode;
 using backup::Reason;
 using test::TempDir;
-using util::ErrorCode;
-using Result = std::pair<ErrorCode, std::string>;
+using util::ErrorCategory;
+using Result = std::pair<ErrorCategory, std::string>;
 
 const bool kSchemaDirSet = [] {
   setenv("VIRTCKPT_SCHEMA_DIR", (std::string(VIRTCKPT_TEST_SOURCE_ROOT) + "/schemas").c_str(), 0);
@@ -47,7 +47,7 @@ Result ErrorOf(F&& f) {
   try {
     f();
   } catch (const util::Error& e) {
-    return {e.code(), e.what()};
+    return {e.category(), e.what()};
   }
   FAIL("no util::Error thrown");
   return {};
@@ -161,7 +161,7 @@ TEST_CASE("plan of a domain: the walker's decision on the images as this host re
   CHECK(plan.notes.empty());
 
   CHECK(ErrorOf([&] { backup::PlanDomainBackup(d.catalog(), std::string("nope")); }) ==
-        Result{ErrorCode::NotFound,
+        Result{ErrorCategory::NotFound,
                "Domain checkpoint not found: no domain checkpoint with matching name 'nope'"});
 }
 
@@ -209,7 +209,7 @@ TEST_CASE("backup begin: the job keeps its plan's document", "[catalog_backup][b
   CHECK(backup::PendingBackupXml(d.catalog()) == started.job.backup_xml);
 
   CHECK(ErrorOf([&] { backup::BeginDomainBackup(d.catalog(), backup::BackupStart{}, Later); }) ==
-        Result{ErrorCode::Busy,
+        Result{ErrorCategory::Busy,
                "Requested operation is not valid: another backup job (checkpoint 'j1') is "
                "pending for domain 'backup'"});
 }
@@ -227,9 +227,9 @@ TEST_CASE("backup begin: a full backup that creates no checkpoint", "[catalog_ba
 
 TEST_CASE("the document of the pending job", "[catalog_backup][dumpxml]") {
   Domain d;
-  CHECK(
-      ErrorOf([&] { backup::PendingBackupXml(d.catalog()); }) ==
-      Result{ErrorCode::NotFound, "Domain backup job id not found: no domain backup job present"});
+  CHECK(ErrorOf([&] { backup::PendingBackupXml(d.catalog()); }) ==
+        Result{ErrorCategory::NotFound,
+               "Domain backup job id not found: no domain backup job present"});
   d.Create("c1");
   // A job an older virtckpt began kept no document: the plan since its base stands for it.
   store::BackupJob job;
@@ -267,14 +267,14 @@ TEST_CASE("backup documents: what virtckpt does not take", "[backup_request]") {
     return ErrorOf([&] { backup::ParseBackupRequest(text, "/tmp/b.xml"); });
   };
   CHECK(refusal("<domaincheckpoint/>") ==
-        Result{ErrorCode::ConfigInvalid,
+        Result{ErrorCategory::ConfigInvalid,
                "XML error: expecting root element of 'domainbackup', not 'domaincheckpoint'"});
   for (const char* disk :
        {"<disk name='vda' backupmode='full'/>", "<disk name='vda' incremental='c1'/>",
         "<disk name='vda' backup='no'/>"}) {
     INFO(disk);
     CHECK(refusal(std::string("<domainbackup><disks>") + disk + "</disks></domainbackup>") ==
-          Result{ErrorCode::ConfigInvalid,
+          Result{ErrorCategory::ConfigInvalid,
                  "unsupported configuration: virtckpt decides the backup of each disk itself "
                  "(see backup-plan); disk 'vda' of /tmp/b.xml sets it"});
   }
@@ -284,11 +284,11 @@ TEST_CASE("backup documents: what virtckpt does not take", "[backup_request]") {
         "<domainbackup mode='pull'><server transport='unix'/></domainbackup>"}) {
     INFO(pull);
     CHECK(refusal(pull) ==
-          Result{ErrorCode::ConfigInvalid,
+          Result{ErrorCategory::ConfigInvalid,
                  "unsupported configuration: virtckpt describes pull-mode backups over a unix "
                  "socket only: <server transport='unix' socket='PATH'/>"});
   }
-  CHECK(refusal("<domainbackup>").first == ErrorCode::XmlSyntax);
+  CHECK(refusal("<domainbackup>").first == ErrorCategory::XmlSyntax);
 }
 
 }  // namespace

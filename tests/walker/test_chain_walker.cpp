@@ -318,7 +318,7 @@ void RequireNoSuchCheckpoint(const Store& store, const DomainDef& domain,
     Plan(store, domain, std::move(current), since, o);
     FAIL("no error");
   } catch (const virtckpt::util::Error& e) {
-    CHECK(e.code() == virtckpt::util::ErrorCode::NotFound);
+    CHECK(e.category() == virtckpt::util::ErrorCategory::NotFound);
     CHECK(std::string(e.what()) ==
           "Domain checkpoint not found: no domain checkpoint with matching name '" + since + "'");
   }

@@ -63,9 +63,8 @@ CheckpointRecord ParseCheckpointFile(const std::string& text, const std::string&
   options.source = source;
   xml::Document doc = xml::Document::Parse(text, options);
   if (doc.RootName() != "domaincheckpoint") {
-    throw util::Error(
-        util::ErrorCode::ConfigInvalid,
-        "XML error: expecting root element of 'domaincheckpoint', not '" + doc.RootName() + "'");
+    throw util::Error(util::ErrorCode::XmlConfigError,
+                      "expecting root element of 'domaincheckpoint', not '" + doc.RootName() + "'");
   }
   doc.Validate(xml::Schema::Load(xml::SchemaPath("checkpointfile.rng")));
   xml::Node root = doc.Root();

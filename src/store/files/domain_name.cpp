@@ -29,8 +29,7 @@ bool IsUsableDomainName(const std::string& name) { return Problem(name).empty();
 void CheckDomainName(const std::string& name) {
   if (std::string problem = Problem(name); !problem.empty()) {
     std::string shown = name.size() > 64 ? name.substr(0, 64) + "..." : name;
-    throw util::Error(util::ErrorCode::InvalidArgument,
-                      "invalid argument: domain name '" + shown + "' " + problem);
+    throw util::Error(util::ErrorCode::InvalidArg, "domain name '" + shown + "' " + problem);
   }
 }
 

@@ -30,6 +30,7 @@
 namespace virtckpt::store::files {
 
 using util::Error;
+using util::ErrorCategory;
 using util::ErrorCode;
 
 namespace {
@@ -39,7 +40,7 @@ constexpr size_t kMaxCheckpointFile = 16u << 20;
 constexpr int kDefineAttempts = 100;
 
 [[noreturn]] void NoDomain(const std::string& name) {
-  throw Error(ErrorCode::NotFound, "failed to get domain '" + name + "'");
+  throw Error(ErrorCode::DomainLookupFailed, "failed to get domain '" + name + "'");
 }
 
 // 32 lower-case hex digits, or nullopt when `text` is no uuid (libvirt accepts any case and
@@ -130,9 +131,8 @@ class FileSession : public DomainSession {
 
   CheckpointRecord ReadCheckpoint(const std::string& name) override {
     if (!RowOf(name)) {
-      throw Error(
-          ErrorCode::NotFound,
-          "Domain checkpoint not found: no domain checkpoint with matching name '" + name + "'");
+      throw Error(ErrorCode::NoDomainCheckpoint,
+                  "no domain checkpoint with matching name '" + name + "'");
     }
     std::string path = CheckpointPath(name);
     return ParseCheckpointFile(util::ReadFileLimited(path, kMaxCheckpointFile), path);
@@ -140,7 +140,7 @@ class FileSession : public DomainSession {
 
   void Commit(const Change& change) override {
     if (access_ != Access::Write) {
-      throw Error(ErrorCode::Internal, "internal error: commit on a read-only session");
+      throw Error(ErrorCode::InternalError, "commit on a read-only session");
     }
     // Every file the command changes, in an order where each prefix is a sound state too.
     std::vector<FileChange> files;
@@ -154,13 +154,12 @@ class FileSession : public DomainSession {
     for (const auto& record : change.upserts) {
       const std::string& name = record.def.name;
       if (!conf::IsValidCheckpointName(name)) {
-        throw Error(ErrorCode::InvalidArgument,
-                    "invalid argument: '" + name + "' is not a valid checkpoint name");
+        throw Error(ErrorCode::InvalidArg, "'" + name + "' is not a valid checkpoint name");
       }
       if (unloadable_.count(name)) {
-        throw Error(ErrorCode::Corruption, "operation failed: checkpoint file '" +
-                                               CheckpointPath(name) +
-                                               "' exists but cannot be loaded; move it away first");
+        throw Error(ErrorCode::OperationFailedCorrupt,
+                    "checkpoint file '" + CheckpointPath(name) +
+                        "' exists but cannot be loaded; move it away first");
       }
       files.push_back({CheckpointEntryName(name), FormatCheckpointFile(record)});
     }
@@ -228,8 +227,7 @@ class FileSession : public DomainSession {
     size_t count = summaries_.size() + unloadable_.size();
     if (count > 0 && !with_checkpoints) {
       throw Error(ErrorCode::OperationInvalid,
-                  "Requested operation is not valid: cannot delete inactive domain with " +
-                      std::to_string(count) + " checkpoints");
+                  "cannot delete inactive domain with " + std::to_string(count) + " checkpoints");
     }
     // domain.xml goes first: from then on the domain no longer exists for any reader.
     util::RemoveFileDurable(DomainFileName(dir_));
@@ -267,7 +265,7 @@ class FileSession : public DomainSession {
     try {
       lock_ = std::make_unique<util::FileLock>(LockFileName(dir_), mode);
     } catch (const Error& e) {
-      if (e.code() == ErrorCode::NotFound) NoDomain(DomainName());
+      if (e.category() == ErrorCategory::NotFound) NoDomain(DomainName());
       throw;
     }
   }
@@ -278,7 +276,7 @@ class FileSession : public DomainSession {
       lock_ = std::make_unique<util::FileLock>(LockFileName(dir_), util::FileLock::Mode::Shared);
       return true;
     } catch (const Error& e) {
-      if (e.code() != ErrorCode::NotFound) throw;
+      if (e.category() != ErrorCategory::NotFound) throw;
       if (!util::PathExists(DomainFileName(dir_))) NoDomain(DomainName());
       return false;
     }
@@ -363,7 +361,7 @@ class FileSession : public DomainSession {
       CheckpointRecord record =
           ParseCheckpointFile(util::ReadFileLimited(path, kMaxCheckpointFile), path);
       if (record.def.name != name) {
-        throw Error(ErrorCode::Corruption, "it names checkpoint '" + record.def.name + "'");
+        throw Error(ErrorCode::CorruptFile, "it names checkpoint '" + record.def.name + "'");
       }
       return Summarize(record);
     } catch (const Error& e) {
@@ -581,7 +579,7 @@ class FileBackend : public Backend {
         util::MakeDirectories(CheckpointDirName(dir), 0700);
         return lock;
       } catch (const Error& e) {
-        if (e.code() != ErrorCode::NotFound || attempt == kDefineAttempts) throw;
+        if (e.category() != ErrorCategory::NotFound || attempt == kDefineAttempts) throw;
       }
     }
   }
@@ -604,7 +602,7 @@ class FileBackend : public Backend {
         util::FileLock lock(LockFileName(dir), util::FileLock::Mode::Exclusive);
         util::RemoveFileDurable(IndexFileName(dir));
       } catch (const Error& e) {
-        if (e.code() != ErrorCode::NotFound) throw;  // else undefined meanwhile
+        if (e.category() != ErrorCategory::NotFound) throw;  // else undefined meanwhile
       }
     }
   }

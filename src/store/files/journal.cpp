@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kHeader = "virtckpt-journal 1\n";
 
 [[noreturn]] void Corrupt(const std::string& why) {
-  throw util::Error(util::ErrorCode::Corruption, "internal error: malformed store journal: " + why);
+  throw util::Error(util::ErrorCode::InternalCorruption, "malformed store journal: " + why);
 }
 
 // Only plain relative paths inside the domain directory.

@@ -23,13 +23,13 @@ int ReadStoreFormat(const std::string& root) {
     version = util::ParseUint64(text.substr(magic.size(), text.size() - magic.size() - 1));
   }
   if (!version || *version < 2) {
-    throw util::Error(util::ErrorCode::Corruption,
-                      "internal error: malformed store format file '" + path + "'");
+    throw util::Error(util::ErrorCode::InternalCorruption,
+                      "malformed store format file '" + path + "'");
   }
   if (*version > static_cast<uint64_t>(kStoreFormatVersion)) {
-    throw util::Error(util::ErrorCode::Unsupported,
-                      "unsupported configuration: the store '" + root + "' has format version " +
-                          std::to_string(*version) + ", newer than this virtckpt supports (" +
+    throw util::Error(util::ErrorCode::ConfigUnsupportedFormat,
+                      "the store '" + root + "' has format version " + std::to_string(*version) +
+                          ", newer than this virtckpt supports (" +
                           std::to_string(kStoreFormatVersion) + "); use a newer virtckpt");
   }
   return static_cast<int>(*version);
