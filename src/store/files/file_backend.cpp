@@ -299,15 +299,7 @@ class FileSession : public DomainSession {
   void Drop(const std::string& name) {
     auto row = RowOf(name);
     if (!row) return;
-    uint32_t last = static_cast<uint32_t>(summaries_.size() - 1);
-    position_.Erase(name);
-    if (*row != last) {
-      position_.Renumber(summaries_[last].name, *row);
-      summaries_[*row] = std::move(summaries_[last]);
-      stamps_[*row] = stamps_[last];
-    }
-    summaries_.pop_back();
-    stamps_.pop_back();
+    RemoveRow(summaries_, stamps_, position_, name, *row);
   }
 
   // An index entry is taken as it is while its file's stat data are exactly its stamp and the

@@ -262,6 +262,19 @@ const IndexImages::Key* IndexImages::Find(uint64_t number) const {
   return number < by_number_.size() ? by_number_[number] : nullptr;
 }
 
+void RemoveRow(CheckpointSummaries& summaries, util::LargeVector<FileStamp>& stamps,
+               util::NameTable& names, const std::string& name, uint32_t row) {
+  uint32_t last = static_cast<uint32_t>(summaries.size() - 1);
+  names.Erase(name);
+  if (row != last) {
+    names.Renumber(summaries[last].name, row);
+    summaries[row] = std::move(summaries[last]);
+    stamps[row] = stamps[last];
+  }
+  summaries.pop_back();
+  stamps.pop_back();
+}
+
 std::optional<IndexContents> ReadIndex(const std::string& path) {
   util::LargeText text;
   std::optional<util::FileStat> before = util::StatPath(path);
@@ -317,15 +330,7 @@ std::optional<IndexContents> ReadIndex(const std::string& path) {
       if (name && !name->empty() && r.AtEnd()) {
         ++contents.lines;
         if (auto row = position.Find(*name)) {
-          uint32_t last = static_cast<uint32_t>(summaries.size() - 1);
-          position.Erase(*name);
-          if (*row != last) {
-            position.Renumber(summaries[last].name, *row);
-            summaries[*row] = std::move(summaries[last]);
-            stamps[*row] = stamps[last];
-          }
-          summaries.pop_back();
-          stamps.pop_back();
+          RemoveRow(summaries, stamps, position, *name, *row);
         }
         continue;
       }

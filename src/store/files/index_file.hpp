@@ -71,6 +71,11 @@ struct IndexContents {
   uint64_t mtime_ns = 0;
 };
 
+// Removes row `row`, named `name`, from `summaries`, `stamps` and `names` by moving the last row
+// into its place.
+void RemoveRow(CheckpointSummaries& summaries, util::LargeVector<FileStamp>& stamps,
+               util::NameTable& names, const std::string& name, uint32_t row);
+
 // nullopt when the file is missing or not an index of this version. The entries' disks are
 // decoded from the file's text when first asked for.
 std::optional<IndexContents> ReadIndex(const std::string& path);
