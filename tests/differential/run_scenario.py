@@ -49,7 +49,7 @@ Exit status: 0 all commands match, 1 a mismatch, 77 (skip) virsh or
 libfaketime is missing, 99 harness error (virsh died, bad scenario, define
 failed, a #define file is not canonical).
 
-Transcript format (as ../shared/oracle/virsh/oracle.sh): '$ COMMAND', then
+Transcript format: '$ COMMAND', then
 '1|' stdout lines, '2|' stderr lines, '\\ no newline' after a line without a
 final newline, and '[rc=N]'.  --expect FILE reads this format (comment lines
 and blank lines are ignored).
@@ -626,7 +626,7 @@ def help_split(text):
 
 
 def help_matches(want, got):
-    """True if GOT is WANT plus options of our own after virsh's (CLARIFICATIONS §9)."""
+    """True if GOT is WANT plus options of our own after virsh's."""
     a, b = help_split(want), help_split(got)
     if not a or not b:
         return False, ""

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The damage matrix of the file store: outputs never depend on whether the index exists, is
-# current or is stale (DESIGN.md "Files on disk": the per-checkpoint files are the truth, the
-# index is derived and losing it loses nothing; CLARIFICATIONS.md §11, §15).
+# current or is stale: the per-checkpoint files are the truth, the index is derived from them
+# and losing it loses nothing.
 #
 # Every chain-walker scenario (the `walker_scenarios` list of tests/walker/meson.build) runs
 # once with VIRTCKPT_WALKER_KEEP, and the store it leaves ($DIR/store) is damaged. In each of

@@ -180,7 +180,7 @@ const Variant kVariants[] = {
     {" --security-info --no-domain", kFormatSecure | kFormatNoDomain},
 };
 
-// The test driver's "current" checkpoint rules (virsh-behaviour.md §4.1), for create's parent.
+// The test driver's "current" checkpoint rules, for create's parent.
 class CurrentTracker {
  public:
   std::string ParentForCreate(const std::string& domain) { return current_[domain]; }
@@ -202,7 +202,7 @@ struct Command {
 };
 
 // Runs the commands in ONE virsh process (the test driver lives in its memory) and returns per
-// command its stdout and stderr, split at echo markers as oracle.sh does.
+// command its stdout and stderr, split at echo markers.
 std::vector<std::pair<std::string, std::string>> RunVirsh(const test::TempDir& tmp,
                                                           const std::string& uri,
                                                           const std::vector<Command>& commands,
