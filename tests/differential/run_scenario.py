@@ -45,14 +45,15 @@ command printed an 'error:' line (virsh on stdin always exits 0), and that
 rule, applied to virsh's output, is what its exit status is compared with.
 
 Both sides run with TZ=UTC, LC_ALL=C, a private HOME, and libfaketime
-preloaded with FAKETIME='2024-01-01 00:00:00'.  Per command, stdout, stderr
+preloaded with FAKETIME='2024-01-01 00:00:00' (and FAKETIME_SHARED from a
+FaketimeHolder, so that no process leaves anything in /dev/shm).  Per command, stdout, stderr
 and exit status are compared; in "Unable to validate doc against PATH" any
 PATH ending in /NAME.rng is equal to any other with the same NAME.  For
 'help COMMAND', virtckpt may list options of its own after virsh's (in the
 SYNOPSIS line and at the end of OPTIONS).
 
-Exit status: 0 all commands match, 1 a mismatch, 77 (skip) virsh or
-libfaketime is missing, 99 harness error (virsh died, bad scenario, define
+Exit status: 0 all commands match, 1 a mismatch, 77 (skip) virsh, libfaketime
+or the faketime program is missing, 99 harness error (virsh died, bad scenario, define
 failed, a #define file is not canonical).
 
 Transcript format: '$ COMMAND', then
@@ -79,6 +80,9 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from faketime_holder import FaketimeHolder  # noqa: E402
 
 EXIT_OK, EXIT_MISMATCH, EXIT_SKIP, EXIT_HARNESS = 0, 1, 77, 99
 REPLAY_WORKERS = 3      # replays of virsh commands at once, beside the session
@@ -345,7 +349,7 @@ if [ -n "$VCK_DIFF_EDIT_REPLAY" ]; then
 elif [ -n "$VCK_DIFF_EDIT_LOG" ]; then
   n=$(( $(ls "$VCK_DIFF_EDIT_LOG" | wc -l) + 1 ))
   script=$VCK_DIFF_EDIT_LOG/$n
-  if [ -f "$VCK_DIFF_EDITS/current" ]; then cp "$VCK_DIFF_EDITS/current" "$script"; else : >"$script"; fi
+  cp "$VCK_DIFF_EDITS/current" "$script" 2>/dev/null || : >"$script"
 else
   script=$VCK_DIFF_EDITS/current
 fi
@@ -355,7 +359,7 @@ exit 0
 
 
 class Env:
-    def __init__(self, work, ftlib):
+    def __init__(self, work, ftlib, shared):
         self.work = work
         home = os.path.join(work, "home")
         self.edits = os.path.join(work, "edits")
@@ -377,7 +381,7 @@ class Env:
                    XDG_RUNTIME_DIR=os.path.join(home, "run"),
                    TERM="dumb", COLUMNS="1000000",
                    EDITOR=editor, VISUAL=editor, VCK_DIFF_EDITS=self.edits,
-                   FAKETIME=FAKETIME)
+                   FAKETIME=FAKETIME, **shared)
         pre = env.get("LD_PRELOAD", "")
         env["LD_PRELOAD"] = ftlib + (":" + pre if pre else "")
         ours = dict(env)
@@ -616,11 +620,11 @@ class Replays:
     or the replay did not reproduce the session and the harness stops (99).
 
     The lines left out of replays, which keeps them cheap (each checkpoint a replay creates
-    costs virsh some 15 ms, 1 ms with relaxng_cache.cpp preloaded): a line that failed to parse (it ran nothing, and in a script would
-    make the whole script fail to parse), a line of READ_ONLY commands, and a line of one
-    command that printed an 'error:' line (libvirt's calls change nothing when they fail).  If
-    one of them did change something, a later command's output differs in its replay, and the
-    harness says so.
+    costs virsh some 15 ms, 1 ms with relaxng_cache.cpp preloaded): a line that failed to
+    parse (it ran nothing, and in a script would make the whole script fail to parse), a line
+    of READ_ONLY commands, and a line of one command that printed an 'error:' line (libvirt's
+    calls change nothing when they fail).  If one of them did change something, a later
+    command's output differs in its replay, and the harness says so.
 
     cd is valid only in interactive mode: a line that runs it cannot be replayed, its status is
     1 iff it printed an error (virsh's cmdCd returns false exactly when it reports one), and the
@@ -933,6 +937,9 @@ def main():
     if ftlib is None:
         print(f"SKIP: {name}: libfaketime not found (apt-get install faketime)")
         return EXIT_SKIP
+    if FaketimeHolder.missing():
+        print(f"SKIP: {name}: {FaketimeHolder.missing()}")
+        return EXIT_SKIP
     virsh = a.virsh or shutil.which("virsh")
     if need_virsh and not virsh:
         print(f"SKIP: {name}: virsh not found (apt-get install libvirt-clients)")
@@ -946,53 +953,54 @@ def main():
 
     work = tempfile.mkdtemp(prefix="vck-diff-")
     keep = a.keep or os.environ.get("VCK_DIFF_KEEP") == "1"
-    try:
-        scn = Scenario(a.scenario)
-        env = Env(work, ftlib)
-        if a.virsh_only:
-            res = run_virsh(scn, virsh, env, timeout, check_defines=True, preload=preload)
-            uri = scn.uri.replace("test://" + scn.base + "/", "test://@DIR@/")
-            print_transcript(scn, res, f"# virsh -c {uri}")
+    with FaketimeHolder() as holder:
+        try:
+            scn = Scenario(a.scenario)
+            env = Env(work, ftlib, holder.env)
+            if a.virsh_only:
+                res = run_virsh(scn, virsh, env, timeout, check_defines=True, preload=preload)
+                uri = scn.uri.replace("test://" + scn.base + "/", "test://@DIR@/")
+                print_transcript(scn, res, f"# virsh -c {uri}")
+                return EXIT_OK
+            root = os.path.join(work, "root")
+            ours = run_ours(scn, exe, env, root, timeout, a.stdin, a.session)
+            if a.virtckpt_only:
+                print_transcript(scn, ours, "# virtckpt -c ROOT")
+                return EXIT_OK
+            if a.expect:
+                blocks = parse_transcript(a.expect)
+                got_cmds = [b[0] for b in blocks]
+                want_cmds = [it[1] for it in scn.commands]
+                if got_cmds != want_cmds:
+                    raise HarnessError(f"{a.expect} does not list the commands of {a.scenario}:\n"
+                                       + "".join(difflib.unified_diff(
+                                           [c + "\n" for c in want_cmds], [c + "\n" for c in got_cmds],
+                                           "scenario", "expected")))
+                want = [b[1] for b in blocks]
+                labels = ("expected", "virtckpt")
+            else:
+                want = run_virsh(scn, virsh, env, timeout, check_defines=True, statuses=not a.stdin,
+                                 preload=preload)
+                if a.stdin:
+                    for r in want:
+                        r.rc = 1 if printed_error(r.err) else 0
+                labels = ("virsh", "virtckpt")
+            bad = compare(scn, want, ours, labels, a.verbose)
+            n = len(scn.commands)
+            mode_s = "session" if a.session else "stdin" if a.stdin else "argv"
+            if bad:
+                print(f"FAIL {name}: {bad} of {n} commands differ ({labels[0]} vs virtckpt, {mode_s} mode)")
+                return EXIT_MISMATCH
+            print(f"PASS {name}: {n} commands match ({labels[0]} vs virtckpt, {mode_s} mode)")
             return EXIT_OK
-        root = os.path.join(work, "root")
-        ours = run_ours(scn, exe, env, root, timeout, a.stdin, a.session)
-        if a.virtckpt_only:
-            print_transcript(scn, ours, "# virtckpt -c ROOT")
-            return EXIT_OK
-        if a.expect:
-            blocks = parse_transcript(a.expect)
-            got_cmds = [b[0] for b in blocks]
-            want_cmds = [it[1] for it in scn.commands]
-            if got_cmds != want_cmds:
-                raise HarnessError(f"{a.expect} does not list the commands of {a.scenario}:\n"
-                                   + "".join(difflib.unified_diff(
-                                       [c + "\n" for c in want_cmds], [c + "\n" for c in got_cmds],
-                                       "scenario", "expected")))
-            want = [b[1] for b in blocks]
-            labels = ("expected", "virtckpt")
-        else:
-            want = run_virsh(scn, virsh, env, timeout, check_defines=True, statuses=not a.stdin,
-                             preload=preload)
-            if a.stdin:
-                for r in want:
-                    r.rc = 1 if printed_error(r.err) else 0
-            labels = ("virsh", "virtckpt")
-        bad = compare(scn, want, ours, labels, a.verbose)
-        n = len(scn.commands)
-        mode_s = "session" if a.session else "stdin" if a.stdin else "argv"
-        if bad:
-            print(f"FAIL {name}: {bad} of {n} commands differ ({labels[0]} vs virtckpt, {mode_s} mode)")
-            return EXIT_MISMATCH
-        print(f"PASS {name}: {n} commands match ({labels[0]} vs virtckpt, {mode_s} mode)")
-        return EXIT_OK
-    except HarnessError as e:
-        print(f"ERROR {name}: {e}")
-        return EXIT_HARNESS
-    finally:
-        if keep:
-            print(f"work directory kept: {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        except HarnessError as e:
+            print(f"ERROR {name}: {e}")
+            return EXIT_HARNESS
+        finally:
+            if keep:
+                print(f"work directory kept: {work}", file=sys.stderr)
+            else:
+                shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

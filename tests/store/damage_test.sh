@@ -82,6 +82,7 @@ check_tools() {
   command -v qemu-img >/dev/null 2>&1 || skip "qemu-img not found (Debian package qemu-utils)"
   [ -n "$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 \
     2>/dev/null)" ] || skip "libfaketime not found (Debian package faketime)"
+  command -v faketime >/dev/null 2>&1 || skip "faketime not found (Debian package faketime)"
   command -v strace >/dev/null 2>&1 || skip "strace not found (Debian package strace)"
   command -v virt-xml-validate >/dev/null 2>&1 ||
     skip "virt-xml-validate not found (Debian package libvirt-clients)"
