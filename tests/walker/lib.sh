@@ -8,7 +8,8 @@
 # The temporary directory (/tmp/virtckpt-walker.XXXXXX) is written @TMP@ in all of them, the
 # folder of the RelaxNG schemas @SCHEMAS@. Every virtckpt process runs with
 # TZ=UTC under libfaketime, frozen at 2024-01-01 00:00:00 UTC (1704067200).
-# VIRTCKPT_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing (review the diff!).
+# VIRTCKPT_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing (review the diff!),
+# except in a CI run (VIRTCKPT_CI=1), where the scenario fails instead.
 # Exit status: 0 pass, 1 fail, 77 skipped (a tool is missing), 99 broken setup.
 
 set -u
@@ -32,6 +33,11 @@ VIRTCKPT=${1:-}
 [ -n "$VIRTCKPT" ] || broken "usage: $0 PATH-TO-VIRTCKPT"
 [ -x "$VIRTCKPT" ] || broken "virtckpt binary '$VIRTCKPT' is not executable"
 case $VIRTCKPT in /*) ;; *) VIRTCKPT=$PWD/$VIRTCKPT ;; esac
+if [ "${VIRTCKPT_UPDATE_GOLDEN:-}" = 1 ] && [ "${VIRTCKPT_CI:-}" = 1 ]; then
+  echo "FAIL: $SCENARIO: VIRTCKPT_UPDATE_GOLDEN=1 in a CI run (VIRTCKPT_CI=1): CI never" \
+    "rewrites golden files, it compares with them"
+  exit 1
+fi
 
 command -v qemu-img >/dev/null 2>&1 || skip "qemu-img not found (Debian package qemu-utils)"
 FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 \
