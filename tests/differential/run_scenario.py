@@ -59,7 +59,8 @@ failed, a #define file is not canonical).
 Transcript format: '$ COMMAND', then
 '1|' stdout lines, '2|' stderr lines, '\\ no newline' after a line without a
 final newline, and '[rc=N]'.  --expect FILE reads this format (comment lines
-and blank lines are ignored).
+and blank lines are ignored); its scenario must say why virsh is not its
+oracle, in a comment that starts '# NOT DIFFERENTIAL:'.
 
 Environment: VCK_DIFF_TIMEOUT (seconds per command, default 60),
 VCK_DIFF_KEEP=1 (keep the work directory, same as --keep).
@@ -968,6 +969,10 @@ def main():
                 print_transcript(scn, ours, "# virtckpt -c ROOT")
                 return EXIT_OK
             if a.expect:
+                if not any(it[0] == "comment" and it[1].startswith("# NOT DIFFERENTIAL:")
+                           for it in scn.items):
+                    raise HarnessError(f"{a.scenario} does not say why virsh is not its oracle "
+                                       "(a '# NOT DIFFERENTIAL:' comment)")
                 blocks = parse_transcript(a.expect)
                 got_cmds = [b[0] for b in blocks]
                 want_cmds = [it[1] for it in scn.commands]
