@@ -30,16 +30,22 @@ virsh runs ONCE per scenario as one interactive process fed on stdin (the test
 driver keeps its state in that process's memory).  Before each command the
 harness sends an 'echo' (stdout) and an 'echo --err' (stderr) marker and waits
 for both before sending the next line, then splits both streams at the
-markers.  virsh's exit status is taken as 1 iff the command's stderr has a
-line starting with 'error: '.
+markers.  An interactive session exits 0 whatever its commands did, so each
+command's exit status comes from a replay (see Replays), run while the session
+goes on.
 
 virtckpt runs once per command on a fresh store created for the scenario
 (with --session: once per scenario, fed on stdin with the same markers, so that
-cd, connect and the like carry over; exit statuses are then inferred as virsh's):
+cd, connect and the like carry over; exit statuses then come from replays too,
+each on the store as it was before the session):
 'virtckpt -c ROOT TOKEN...', the line split into words exactly as virsh's
 tokenizer splits it (quotes, backslashes).  A line that is not one plain
-command (';' separators, a '#' comment, a tokenizer error) is written to
-'virtckpt -c ROOT' on stdin instead; --stdin does that for every line.
+command (';' separators, a '#' comment, a tokenizer error) is given whole as
+one argument instead, which virsh's argv mode parses as a command string.
+--stdin writes every line to 'virtckpt -c ROOT' on stdin instead, which
+exercises virtckpt's reading of standard input; virtckpt then exits 1 iff a
+command printed an 'error:' line (virsh on stdin always exits 0), and that
+rule, applied to virsh's output, is what its exit status is compared with.
 
 With --one-shot, every line is a command string of its own on both sides, one
 process each, as a script calls the programs: 'virsh OPTIONS -c URI LINE' and
@@ -48,20 +54,22 @@ commands, the status is the last command's), each virtckpt line on a fresh
 store with the '#define' domains; the exit statuses are the processes' own.
 
 Both sides run with TZ=UTC, LC_ALL=C, a private HOME, and libfaketime
-preloaded with FAKETIME='2024-01-01 00:00:00'.  Per command, stdout, stderr
+preloaded with FAKETIME='2024-01-01 00:00:00' (and FAKETIME_SHARED from a
+FaketimeHolder, so that no process leaves anything in /dev/shm).  Per command, stdout, stderr
 and exit status are compared; in "Unable to validate doc against PATH" any
 PATH ending in /NAME.rng is equal to any other with the same NAME.  For
 'help COMMAND', virtckpt may list options of its own after virsh's (in the
 SYNOPSIS line and at the end of OPTIONS).
 
-Exit status: 0 all commands match, 1 a mismatch, 77 (skip) virsh or
-libfaketime is missing, 99 harness error (virsh died, bad scenario, define
+Exit status: 0 all commands match, 1 a mismatch, 77 (skip) virsh, libfaketime
+or the faketime program is missing, 99 harness error (virsh died, bad scenario, define
 failed, a #define file is not canonical).
 
-Transcript format (as ../shared/oracle/virsh/oracle.sh): '$ COMMAND', then
+Transcript format: '$ COMMAND', then
 '1|' stdout lines, '2|' stderr lines, '\\ no newline' after a line without a
 final newline, and '[rc=N]'.  --expect FILE reads this format (comment lines
-and blank lines are ignored).
+and blank lines are ignored); its scenario must say why virsh is not its
+oracle, in a comment that starts '# NOT DIFFERENTIAL:'.
 
 Environment: VCK_DIFF_TIMEOUT (seconds per command, default 60),
 VCK_DIFF_KEEP=1 (keep the work directory, same as --keep).
@@ -81,8 +89,13 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from faketime_holder import FaketimeHolder  # noqa: E402
 
 EXIT_OK, EXIT_MISMATCH, EXIT_SKIP, EXIT_HARNESS = 0, 1, 77, 99
+REPLAY_WORKERS = 3      # replays of virsh commands at once, beside the session
 FAKETIME = "2024-01-01 00:00:00"
 
 
@@ -179,6 +192,12 @@ def self_test():
         if got != want:
             print(f"tokenize({line!r}) = {got!r}, want {want!r}")
             bad += 1
+        # a replay runs requoted lines one after the other, and then a line as it is
+        script = "\n".join([requoted(got), requoted(tokenize("x 'open")[0]), line])
+        again = tokenize(script)[0]
+        if again != got + [["x", "open"]] + got:
+            print(f"requoted({got!r}) reads back as {again!r}")
+            bad += 1
     for line in ['a "open', "a b\\"]:
         try:
             tokenize(line)
@@ -256,8 +275,8 @@ class Result:
         return lines
 
 
-def inferred_rc(err):
-    return 1 if any(ln.startswith("error: ") for ln in err.splitlines()) else 0
+def printed_error(err):
+    return any(ln.startswith("error: ") for ln in err.splitlines())
 
 
 SCHEMA_RX = re.compile(r"(Unable to validate doc against )\S*/([^/\s]+\.rng)")
@@ -333,8 +352,29 @@ def find_faketime():
     return None
 
 
+# The fake $EDITOR applies the '#edit:' script of the command being run.  In a session
+# (VCK_DIFF_EDIT_LOG set) it keeps the script of its Nth invocation as LOG/N; in a replay
+# (VCK_DIFF_EDIT_REPLAY, a directory of its own) its Nth invocation applies REPLAY/N, the
+# script the session's editor applied at the same point of the same command.
+EDITOR_SCRIPT = """#!/bin/sh
+if [ -n "$VCK_DIFF_EDIT_REPLAY" ]; then
+  n=$(( $(cat "$VCK_DIFF_EDIT_REPLAY/count" 2>/dev/null || echo 0) + 1 ))
+  echo "$n" >"$VCK_DIFF_EDIT_REPLAY/count"
+  script=$VCK_DIFF_EDIT_REPLAY/$n
+elif [ -n "$VCK_DIFF_EDIT_LOG" ]; then
+  n=$(( $(ls "$VCK_DIFF_EDIT_LOG" | wc -l) + 1 ))
+  script=$VCK_DIFF_EDIT_LOG/$n
+  cp "$VCK_DIFF_EDITS/current" "$script" 2>/dev/null || : >"$script"
+else
+  script=$VCK_DIFF_EDITS/current
+fi
+[ -s "$script" ] && sed -i -f "$script" "$1"
+exit 0
+"""
+
+
 class Env:
-    def __init__(self, work, ftlib):
+    def __init__(self, work, ftlib, shared):
         self.work = work
         home = os.path.join(work, "home")
         self.edits = os.path.join(work, "edits")
@@ -343,8 +383,7 @@ class Env:
         os.chmod(os.path.join(home, "run"), 0o700)
         editor = os.path.join(work, "editor.sh")
         with open(editor, "w") as f:
-            f.write('#!/bin/sh\n[ -f "$VCK_DIFF_EDITS/current" ] && '
-                    'sed -i -f "$VCK_DIFF_EDITS/current" "$1"\nexit 0\n')
+            f.write(EDITOR_SCRIPT)
         os.chmod(editor, 0o755)
         env = dict(os.environ)
         for k in ("VIRSH_DEFAULT_CONNECT_URI", "LIBVIRT_DEFAULT_URI", "VIRSH_DEBUG",
@@ -357,14 +396,20 @@ class Env:
                    XDG_RUNTIME_DIR=os.path.join(home, "run"),
                    TERM="dumb", COLUMNS="1000000",
                    EDITOR=editor, VISUAL=editor, VCK_DIFF_EDITS=self.edits,
-                   FAKETIME=FAKETIME)
+                   FAKETIME=FAKETIME, **shared)
         pre = env.get("LD_PRELOAD", "")
         env["LD_PRELOAD"] = ftlib + (":" + pre if pre else "")
-        self.virsh = env
         ours = dict(env)
         asan = ours.get("ASAN_OPTIONS", "")
         ours["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "verify_asan_link_order=0"
         self.ours = ours
+        self.virsh = self.with_edit_log(env, "virsh")
+
+    def with_edit_log(self, env, name):
+        """ENV for a session whose editor keeps a log (work/edit-log-NAME) for its replays."""
+        log = os.path.join(self.work, "edit-log-" + name)
+        os.makedirs(log, exist_ok=True)
+        return dict(env, VCK_DIFF_EDIT_LOG=log)
 
     def set_edit(self, script):
         cur = os.path.join(self.edits, "current")
@@ -383,7 +428,7 @@ class VirshSession:
         self.start([virsh, "-c", uri], cwd, env, timeout)
 
     def start(self, argv, cwd, env, timeout):
-        self.timeout = timeout
+        self.timeout, self.env = timeout, env
         self.tag = "@@VCKDIFF-" + secrets.token_hex(4)
         self.p = subprocess.Popen(argv, stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -482,7 +527,7 @@ class VirshSession:
             raise HarnessError(f"virsh session ended during '{cmd}': {self._death()}\n"
                                f"stdout so far:\n{o}\nstderr so far:\n{e}")
         o, e = self._consume(i)
-        return Result(self._strip_head(o, i, cmd), e, inferred_rc(e))
+        return Result(self._strip_head(o, i, cmd), e, None)
 
     def _strip_head(self, o, i, cmd):
         # o = 'virsh # echo --err ...\n' '\n' 'virsh # CMD\n' OUTPUT
@@ -498,6 +543,10 @@ class VirshSession:
     def _markers_next(self):
         self.count += 1
         return self._markers(self.count)
+
+    def cwd(self):
+        """The working directory of the session's process (cd changes it)."""
+        return os.readlink(f"/proc/{self.p.pid}/cwd")
 
     def close(self):
         try:
@@ -529,9 +578,160 @@ class OursSession(VirshSession):
         return o[1:]
 
 
-def run_virsh(scn, virsh, env, timeout, check_defines):
-    """Results of every scenario command in one virsh session."""
+# ---------------------------------------------------------------------------
+# exit statuses of the commands of a session
+
+# Commands that change nothing a later command sees (with --print-xml: only print).
+READ_ONLY = {"checkpoint-list", "checkpoint-dumpxml", "checkpoint-info", "checkpoint-parent",
+             "list", "dumpxml", "domblklist", "domjobinfo", "help", "echo", "pwd"}
+PRINT_ONLY = {"checkpoint-create-as", "attach-disk"}
+
+
+def commands_of(line):
+    try:
+        return tokenize(line)[0]
+    except TokenizeError:
+        return None
+
+
+def interactive_only(line):
+    """True if LINE runs cd, which virsh (and virtckpt) run only in interactive mode."""
+    return any(c[0] == "cd" for c in commands_of(line) or [])
+
+
+def requoted(cmds):
+    """The commands (token lists) as a script that virsh's tokenizer reads back the same,
+    whatever follows it: each token in single quotes, each command on a line of its own."""
+    def quote(token):
+        return "'" + token.replace("'", "'\\''") + "'"
+    return "\n".join(" ".join(quote(t) for t in c) for c in cmds)
+
+
+def changes_state(line, result):
+    """False if LINE, which gave RESULT, cannot have changed what a later command sees (or
+    failed, see Replays)."""
+    cmds = commands_of(line)
+    if not result.out or not cmds or read_only(line):
+        return False
+    return not (len(cmds) == 1 and printed_error(result.err))
+
+
+def read_only(line):
+    """True if every command of LINE only reads (or prints what it would do)."""
+    cmds = commands_of(line)
+    return cmds is not None and all(
+        c[0] in READ_ONLY or (c[0] in PRINT_ONLY and "--print-xml" in c[1:]) for c in cmds)
+
+
+class Replays:
+    """Exit statuses of the commands of an interactive session, from the program itself.
+
+    argv mode ('PROGRAM -c URI SCRIPT', the commands of SCRIPT one per line) exits with the
+    status of SCRIPT's last command.  So command line K is replayed as a script of the command
+    lines before it that changed what K sees, requoted so that an open quote cannot run into the
+    next line, then an 'echo --err' and an 'echo' marker, then K as it is, in the working
+    directory the session had before K, with the '#edit:' scripts applied at the same editor
+    invocations as in the session.  K's output in the replay must be its output in the session,
+    or the replay did not reproduce the session and the harness stops (99).
+
+    The lines left out of replays, which keeps them cheap (each checkpoint a replay creates
+    costs virsh some 15 ms, 1 ms with relaxng_cache.cpp preloaded): a line that failed to
+    parse (it ran nothing, and in a script would make the whole script fail to parse), a line
+    of READ_ONLY commands, and a line of one command that printed an 'error:' line (libvirt's
+    calls change nothing when they fail).  If one of them did change something, a later
+    command's output differs in its replay, and the harness says so.
+
+    cd is valid only in interactive mode: a line that runs it cannot be replayed, its status is
+    1 iff it printed an error (virsh's cmdCd returns false exactly when it reports one), and the
+    replays leave it out (they run in the directory the session had instead).
+    """
+
+    def __init__(self, argv, env, work, timeout, workers, restore=None):
+        self.argv, self.env, self.timeout, self.restore = argv, env, timeout, restore
+        self.dir = tempfile.mkdtemp(prefix="replays-", dir=work)
+        self.mark = "@@VCKREPLAY-" + secrets.token_hex(4) + "@@"
+        self.ran = []           # the lines a replay of a later command runs first
+        self.items = []         # (line, Result, future or None)
+        self.deferred = []
+        self.pool = ThreadPoolExecutor(max_workers=workers) if workers else None
+
+    def add(self, line, result, cwd, edits):
+        """Command LINE gave RESULT in the session, which was in directory CWD before it, and
+        its editor applied EDITS (one script, possibly empty, per invocation)."""
+        future = None
+        if self.pool and not interactive_only(line):
+            script = "\n".join([text for text, _ in self.ran] +
+                               [f"echo --err {self.mark}", f"echo {self.mark}", line])
+            job = (len(self.items), script, cwd, [e for _, es in self.ran for e in es] + edits)
+            if self.restore:
+                self.deferred.append((len(self.items), job))
+            else:
+                future = self.pool.submit(self._replay, *job)
+            if changes_state(line, result):
+                self.ran.append((requoted(commands_of(line)), edits))
+        self.items.append([line, result, future])
+
+    def _replay(self, k, script, cwd, edits):
+        if self.restore:
+            self.restore()
+        counter = os.path.join(self.dir, str(k))
+        os.mkdir(counter)
+        for n, edit in enumerate(edits, 1):
+            with open(os.path.join(counter, str(n)), "w") as f:
+                f.write(edit)
+        try:
+            p = subprocess.run(self.argv + [script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=cwd, env=dict(self.env, VCK_DIFF_EDIT_REPLAY=counter),
+                               timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            raise HarnessError(f"replay of command {k + 1} gave no answer within {self.timeout:g}s")
+        out = p.stdout.decode("utf-8", errors="replace")
+        err = p.stderr.decode("utf-8", errors="replace")
+        head = out.find(self.mark + "\n")
+        out = out[head + len(self.mark) + 1:] if head >= 0 else ""
+        head = err.find(f"error: {self.mark}\n")
+        err = err[head + len(self.mark) + 8:] if head >= 0 else err
+        return out, err, p.returncode if p.returncode >= 0 else describe_status(p.returncode)
+
+    def cancel(self):
+        """Drops the replays not started yet (the session failed)."""
+        if self.pool:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def finish(self):
+        """Sets the exit status of every Result added."""
+        if not self.pool:
+            return
+        try:
+            for k, job in self.deferred:
+                self.items[k][2] = self.pool.submit(self._replay, *job)
+                self.items[k][2].result()
+            for line, result, future in self.items:
+                if future is None:
+                    result.rc = 1 if printed_error(result.err) else 0
+                    continue
+                out, err, rc = future.result()
+                if (out, err) != (result.out, result.err):
+                    diff = "".join(difflib.unified_diff(
+                        Result(result.out, result.err, "").block(line),
+                        Result(out, err, "").block(line), "session", "replay", lineterm=""))
+                    raise HarnessError(f"the replay of '{line}' does not reproduce the session, "
+                                       f"so it cannot give its exit status:\n{diff}")
+                result.rc = rc
+        finally:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def run_virsh(scn, virsh, env, timeout, check_defines, statuses=True, preload=None):
+    """Results of every scenario command in one virsh session; without STATUSES, no exit
+    status is taken (each is None).  The replays also preload PRELOAD (a library that keeps
+    their output as it is)."""
     sess = VirshSession(virsh, scn.uri, scn.base, env.virsh, timeout)
+    replay_env = dict(env.virsh)
+    if preload:
+        replay_env["LD_PRELOAD"] += ":" + preload
+    replays = Replays([virsh, "-c", scn.uri], replay_env, env.work, timeout,
+                      REPLAY_WORKERS if statuses else 0)
     try:
         if check_defines:
             for d in scn.defines:
@@ -543,20 +743,37 @@ def run_virsh(scn, virsh, env, timeout, check_defines):
                 except ET.ParseError as e:
                     raise HarnessError(f"#define {d}: not well-formed: {e}")
                 r = sess.run(f"dumpxml --inactive --security-info {name}")
-                if r.rc != 0 or r.out not in (want, want + "\n"):
+                if printed_error(r.err) or r.out not in (want, want + "\n"):
                     diff = "".join(difflib.unified_diff(
                         want.splitlines(True), r.out.splitlines(True),
                         d, f"virsh dumpxml --inactive --security-info {name}"))
                     raise HarnessError(f"#define {d} is not the canonical form of domain "
                                        f"'{name}' in {scn.uri}:\n{diff}{r.err}")
-        results = []
-        for it in scn.commands:
-            env.set_edit(it[2])
-            results.append(sess.run(it[1]))
-        env.set_edit(None)
-        return results
+        results = run_session(scn, sess, env, replays)
+    except BaseException:
+        replays.cancel()
+        raise
     finally:
         sess.close()
+    replays.finish()
+    return results
+
+
+def run_session(scn, sess, env, replays):
+    log = sess.env["VCK_DIFF_EDIT_LOG"]
+    results = []
+    for it in scn.commands:
+        env.set_edit(it[2])
+        cwd = sess.cwd()
+        seen = len(os.listdir(log))
+        results.append(sess.run(it[1]))
+        edits = []
+        for n in range(seen + 1, len(os.listdir(log)) + 1):
+            with open(os.path.join(log, str(n))) as f:
+                edits.append(f.read())
+        replays.add(it[1], results[-1], cwd, edits)
+    env.set_edit(None)
+    return results
 
 
 # ---------------------------------------------------------------------------
@@ -564,16 +781,25 @@ def run_virsh(scn, virsh, env, timeout, check_defines):
 
 def run_ours_session(scn, exe, env, root, timeout):
     """Results of every scenario command in one 'virtckpt -c ROOT' fed on stdin."""
-    sess = OursSession(exe, root, scn.base, env.ours, timeout)
+    initial = root + ".initial"
+    shutil.copytree(root, initial, symlinks=True)
+
+    def restore():
+        shutil.rmtree(root)
+        shutil.copytree(initial, root, symlinks=True)
+
+    session_env = env.with_edit_log(env.ours, "ours")
+    sess = OursSession(exe, root, scn.base, session_env, timeout)
+    replays = Replays([exe, "-c", root], session_env, env.work, timeout, 1, restore)
     try:
-        results = []
-        for it in scn.commands:
-            env.set_edit(it[2])
-            results.append(sess.run(it[1]))
-        env.set_edit(None)
-        return results
+        results = run_session(scn, sess, env, replays)
+    except BaseException:
+        replays.cancel()
+        raise
     finally:
         sess.close()
+    replays.finish()
+    return results
 
 
 def run_ours(scn, exe, env, root, timeout, force_stdin, session=False):
@@ -602,17 +828,17 @@ def run_ours(scn, exe, env, root, timeout, force_stdin, session=False):
     for it in scn.commands:
         line = it[1]
         env.set_edit(it[2])
-        use_stdin = force_stdin
-        if not use_stdin:
-            try:
-                cmds, had_comment = tokenize(line)
-                use_stdin = len(cmds) != 1 or had_comment
-            except TokenizeError:
-                use_stdin = True
-        if use_stdin:
+        try:
+            cmds, had_comment = tokenize(line)
+            plain = len(cmds) == 1 and not had_comment
+        except TokenizeError:
+            plain = False
+        if force_stdin:
             results.append(call([exe, "-c", root], line + "\n"))
-        else:
+        elif plain:
             results.append(call([exe, "-c", root] + cmds[0]))
+        else:
+            results.append(call([exe, "-c", root, line]))
     env.set_edit(None)
     return results
 
@@ -692,7 +918,7 @@ def help_split(text):
 
 
 def help_matches(want, got):
-    """True if GOT is WANT plus options of our own after virsh's (CLARIFICATIONS §9)."""
+    """True if GOT is WANT plus options of our own after virsh's."""
     a, b = help_split(want), help_split(got)
     if not a or not b:
         return False, ""
@@ -755,7 +981,10 @@ def main():
                     help="feed every command to virtckpt on stdin (default: argv when possible)")
     ap.add_argument("--session", action="store_true",
                     help="run every command in one virtckpt process fed on stdin, as virsh runs "
-                         "(state such as cd and connect carries over; exit status inferred)")
+                         "(state such as cd and connect carries over; exit status from replays)")
+    ap.add_argument("--replay-preload", metavar="LIB",
+                    help="preload LIB into virsh's replays (relaxng_cache.so, which makes them "
+                         "faster)")
     ap.add_argument("--one-shot", action="store_true",
                     help="run every line as one command string of its own, one process per line "
                          "on each side (real exit statuses; '#options:' allowed)")
@@ -776,71 +1005,86 @@ def main():
     need_virsh = not a.expect and not a.virtckpt_only
     ftlib = find_faketime()
     if ftlib is None:
-        print(f"SKIP {name}: libfaketime not found (apt-get install faketime)")
+        print(f"SKIP: {name}: libfaketime not found (apt-get install faketime)")
+        return EXIT_SKIP
+    if FaketimeHolder.missing():
+        print(f"SKIP: {name}: {FaketimeHolder.missing()}")
         return EXIT_SKIP
     virsh = a.virsh or shutil.which("virsh")
     if need_virsh and not virsh:
-        print(f"SKIP {name}: virsh not found (apt-get install libvirt-clients)")
+        print(f"SKIP: {name}: virsh not found (apt-get install libvirt-clients)")
         return EXIT_SKIP
     exe = os.path.abspath(a.virtckpt) if a.virtckpt else None
     if exe and not os.access(exe, os.X_OK):
         print(f"ERROR {name}: virtckpt binary {exe} is not executable")
         return EXIT_HARNESS
     timeout = float(os.environ.get("VCK_DIFF_TIMEOUT", "60"))
+    preload = os.path.abspath(a.replay_preload) if a.replay_preload else None
 
     work = tempfile.mkdtemp(prefix="vck-diff-")
     keep = a.keep or os.environ.get("VCK_DIFF_KEEP") == "1"
-    try:
-        scn = Scenario(a.scenario)
-        if a.one_shot and (a.stdin or a.session):
-            raise HarnessError("--one-shot runs no stdin and no session")
-        if scn.options and not a.one_shot:
-            raise HarnessError(f"{a.scenario}: '#options:' needs --one-shot")
-        env = Env(work, ftlib)
-        if a.virsh_only:
-            res = (run_virsh_one_shot(scn, virsh, env, timeout) if a.one_shot
-                   else run_virsh(scn, virsh, env, timeout, check_defines=True))
-            uri = scn.uri.replace("test://" + scn.base + "/", "test://@DIR@/")
-            print_transcript(scn, res, f"# virsh -c {uri}")
+    with FaketimeHolder() as holder:
+        try:
+            scn = Scenario(a.scenario)
+            if a.one_shot and (a.stdin or a.session):
+                raise HarnessError("--one-shot runs no stdin and no session")
+            if scn.options and not a.one_shot:
+                raise HarnessError(f"{a.scenario}: '#options:' needs --one-shot")
+            env = Env(work, ftlib, holder.env)
+            if a.virsh_only:
+                res = (run_virsh_one_shot(scn, virsh, env, timeout) if a.one_shot
+                       else run_virsh(scn, virsh, env, timeout, check_defines=True, preload=preload))
+                uri = scn.uri.replace("test://" + scn.base + "/", "test://@DIR@/")
+                print_transcript(scn, res, f"# virsh -c {uri}")
+                return EXIT_OK
+            root = os.path.join(work, "root")
+            ours = (run_ours_one_shot(scn, exe, env, work, timeout) if a.one_shot
+                    else run_ours(scn, exe, env, root, timeout, a.stdin, a.session))
+            if a.virtckpt_only:
+                print_transcript(scn, ours, "# virtckpt -c ROOT")
+                return EXIT_OK
+            if a.expect:
+                if not any(it[0] == "comment" and it[1].startswith("# NOT DIFFERENTIAL:")
+                           for it in scn.items):
+                    raise HarnessError(f"{a.scenario} does not say why virsh is not its oracle "
+                                       "(a '# NOT DIFFERENTIAL:' comment)")
+                blocks = parse_transcript(a.expect)
+                got_cmds = [b[0] for b in blocks]
+                want_cmds = [it[1] for it in scn.commands]
+                if got_cmds != want_cmds:
+                    raise HarnessError(f"{a.expect} does not list the commands of {a.scenario}:\n"
+                                       + "".join(difflib.unified_diff(
+                                           [c + "\n" for c in want_cmds], [c + "\n" for c in got_cmds],
+                                           "scenario", "expected")))
+                want = [b[1] for b in blocks]
+                labels = ("expected", "virtckpt")
+            elif a.one_shot:
+                want = run_virsh_one_shot(scn, virsh, env, timeout)
+                labels = ("virsh", "virtckpt")
+            else:
+                want = run_virsh(scn, virsh, env, timeout, check_defines=True, statuses=not a.stdin,
+                                 preload=preload)
+                if a.stdin:
+                    for r in want:
+                        r.rc = 1 if printed_error(r.err) else 0
+                labels = ("virsh", "virtckpt")
+            bad = compare(scn, want, ours, labels, a.verbose)
+            n = len(scn.commands)
+            mode_s = ("one-shot" if a.one_shot else "session" if a.session
+                      else "stdin" if a.stdin else "argv")
+            if bad:
+                print(f"FAIL {name}: {bad} of {n} commands differ ({labels[0]} vs virtckpt, {mode_s} mode)")
+                return EXIT_MISMATCH
+            print(f"PASS {name}: {n} commands match ({labels[0]} vs virtckpt, {mode_s} mode)")
             return EXIT_OK
-        root = os.path.join(work, "root")
-        ours = (run_ours_one_shot(scn, exe, env, work, timeout) if a.one_shot
-                else run_ours(scn, exe, env, root, timeout, a.stdin, a.session))
-        if a.virtckpt_only:
-            print_transcript(scn, ours, "# virtckpt -c ROOT")
-            return EXIT_OK
-        if a.expect:
-            blocks = parse_transcript(a.expect)
-            got_cmds = [b[0] for b in blocks]
-            want_cmds = [it[1] for it in scn.commands]
-            if got_cmds != want_cmds:
-                raise HarnessError(f"{a.expect} does not list the commands of {a.scenario}:\n"
-                                   + "".join(difflib.unified_diff(
-                                       [c + "\n" for c in want_cmds], [c + "\n" for c in got_cmds],
-                                       "scenario", "expected")))
-            want = [b[1] for b in blocks]
-            labels = ("expected", "virtckpt")
-        else:
-            want = (run_virsh_one_shot(scn, virsh, env, timeout) if a.one_shot
-                    else run_virsh(scn, virsh, env, timeout, check_defines=True))
-            labels = ("virsh", "virtckpt")
-        bad = compare(scn, want, ours, labels, a.verbose)
-        n = len(scn.commands)
-        mode_s = ("one-shot" if a.one_shot else "session" if a.session
-                  else "stdin" if a.stdin else "argv")
-        if bad:
-            print(f"FAIL {name}: {bad} of {n} commands differ ({labels[0]} vs virtckpt, {mode_s} mode)")
-            return EXIT_MISMATCH
-        print(f"PASS {name}: {n} commands match ({labels[0]} vs virtckpt, {mode_s} mode)")
-        return EXIT_OK
-    except HarnessError as e:
-        print(f"ERROR {name}: {e}")
-        return EXIT_HARNESS
-    finally:
-        if keep:
-            print(f"work directory kept: {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        except HarnessError as e:
+            print(f"ERROR {name}: {e}")
+            return EXIT_HARNESS
+        finally:
+            if keep:
+                print(f"work directory kept: {work}", file=sys.stderr)
+            else:
+                shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ missing one, ...), that every command whose help lists --json has a definition i
 and is run here, and the errors of --json combined with options it excludes.
 
 Usage: json_test.py VIRTCKPT SOURCE_ROOT. Every virtckpt process runs with TZ=UTC under
-libfaketime, frozen at 2024-01-01 00:00:00 UTC (1704067200). Exit 0 pass, 1 fail, 77 skipped
-(python3-jsonschema or libfaketime missing).
+libfaketime, frozen at 2024-01-01 00:00:00 UTC (1704067200), with the shared objects of one
+FaketimeHolder. Exit 0 pass, 1 fail, 77 skipped (python3-jsonschema, libfaketime or the
+faketime program missing).
 """
 
 import copy
@@ -50,6 +51,12 @@ FAKETIME = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1") +
 if not FAKETIME:
     print("SKIP: libfaketime not found (Debian package faketime)")
     sys.exit(77)
+sys.path.insert(0, os.path.join(SOURCE_ROOT, "tests"))
+from faketime_holder import FaketimeHolder  # noqa: E402
+if FaketimeHolder.missing():
+    print("SKIP: " + FaketimeHolder.missing())
+    sys.exit(77)
+FAKETIME_SHARED = {}  # set by main, from its FaketimeHolder
 
 # A name with a quote, a backslash, a tab and characters beyond ASCII (BMP and astral).
 UNI = 'uni café "☃"\t\\😀'
@@ -177,6 +184,7 @@ def compact(value):
 
 def run(tmp, args):
     env = dict(os.environ)
+    env.update(FAKETIME_SHARED)
     env.update(LD_PRELOAD=FAKETIME[0], FAKETIME="2024-01-01 00:00:00", TZ="UTC", LC_ALL="C.UTF-8",
                ASAN_OPTIONS=(env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":"))
     env.pop("VISUAL", None)
@@ -278,6 +286,12 @@ def commands_with_json(tmp):
 
 
 def main():
+    with FaketimeHolder() as holder:
+        FAKETIME_SHARED.update(holder.env)
+        return check_everything()
+
+
+def check_everything():
     with open(SCHEMA_PATH, encoding="utf-8") as f:
         schema = json.load(f)
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The damage matrix of the file store: outputs never depend on whether the index exists, is
-# current or is stale (DESIGN.md "Files on disk": the per-checkpoint files are the truth, the
-# index is derived and losing it loses nothing; CLARIFICATIONS.md §11, §15).
+# current or is stale: the per-checkpoint files are the truth, the index is derived from them
+# and losing it loses nothing.
 #
 # Every chain-walker scenario (the `walker_scenarios` list of tests/walker/meson.build) runs
 # once with VIRTCKPT_WALKER_KEEP, and the store it leaves ($DIR/store) is damaged. In each of
@@ -82,6 +82,7 @@ check_tools() {
   command -v qemu-img >/dev/null 2>&1 || skip "qemu-img not found (Debian package qemu-utils)"
   [ -n "$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 \
     2>/dev/null)" ] || skip "libfaketime not found (Debian package faketime)"
+  command -v faketime >/dev/null 2>&1 || skip "faketime not found (Debian package faketime)"
   command -v strace >/dev/null 2>&1 || skip "strace not found (Debian package strace)"
   command -v virt-xml-validate >/dev/null 2>&1 ||
     skip "virt-xml-validate not found (Debian package libvirt-clients)"

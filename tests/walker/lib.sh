@@ -8,7 +8,8 @@
 # The temporary directory (/tmp/virtckpt-walker.XXXXXX) is written @TMP@ in all of them, the
 # folder of the RelaxNG schemas @SCHEMAS@. Every virtckpt process runs with
 # TZ=UTC under libfaketime, frozen at 2024-01-01 00:00:00 UTC (1704067200).
-# VIRTCKPT_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing (review the diff!).
+# VIRTCKPT_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing (review the diff!),
+# except in a CI run (VIRTCKPT_CI=1), where the scenario fails instead.
 # Exit status: 0 pass, 1 fail, 77 skipped (a tool is missing), 99 broken setup.
 
 set -u
@@ -32,11 +33,17 @@ VIRTCKPT=${1:-}
 [ -n "$VIRTCKPT" ] || broken "usage: $0 PATH-TO-VIRTCKPT"
 [ -x "$VIRTCKPT" ] || broken "virtckpt binary '$VIRTCKPT' is not executable"
 case $VIRTCKPT in /*) ;; *) VIRTCKPT=$PWD/$VIRTCKPT ;; esac
+if [ "${VIRTCKPT_UPDATE_GOLDEN:-}" = 1 ] && [ "${VIRTCKPT_CI:-}" = 1 ]; then
+  echo "FAIL: $SCENARIO: VIRTCKPT_UPDATE_GOLDEN=1 in a CI run (VIRTCKPT_CI=1): CI never" \
+    "rewrites golden files, it compares with them"
+  exit 1
+fi
 
 command -v qemu-img >/dev/null 2>&1 || skip "qemu-img not found (Debian package qemu-utils)"
 FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 \
   2>/dev/null | head -n 1)
 [ -n "$FAKETIME_LIB" ] || skip "libfaketime not found (Debian package faketime)"
+command -v faketime >/dev/null 2>&1 || skip "faketime not found (Debian package faketime)"
 
 # Scenarios with XML output call this first.
 need_xml_validate() {
@@ -54,8 +61,24 @@ if [ -n "${VIRTCKPT_WALKER_KEEP:-}" ]; then
   [ -d "$T" ] || broken "VIRTCKPT_WALKER_KEEP=$T is not a directory"
 else
   T=$(mktemp -d /tmp/virtckpt-walker.XXXXXX) || broken "mktemp failed"
-  trap 'rm -rf "$T"' EXIT
 fi
+
+# libfaketime's semaphore and shared-memory segment for every process of the scenario. A
+# process preloaded with libfaketime creates its own in /dev/shm unless FAKETIME_SHARED names
+# existing ones, and leaves them behind when it is killed (or replaced by exec); a later process
+# with the same pid then fails to start. The faketime program creates one set, hands it to its
+# child (a cat that ends when this shell closes its standard input, however the shell ends) and
+# removes it when the child ends; setsid keeps a kill of the test's process group from it.
+coproc FAKETIME_HOLDER { exec setsid faketime -f +0 sh -c 'echo "$FAKETIME_SHARED"; exec cat >/dev/null'; }
+HOLDER_PID=$FAKETIME_HOLDER_PID
+read -r FAKETIME_SHARED <&"${FAKETIME_HOLDER[0]}" || broken "faketime did not start"
+export FAKETIME_SHARED
+# Closes the holder's input and waits until it has removed the objects.
+release_faketime() {
+  exec {FAKETIME_HOLDER[1]}>&-
+  wait "$HOLDER_PID" 2>/dev/null
+}
+trap 'release_faketime; [ -n "${VIRTCKPT_WALKER_KEEP:-}" ] || rm -rf "$T"' EXIT
 mkdir -p "$T/got" "$T/run"
 TRANSCRIPT=$T/got/transcript.txt
 : >"$TRANSCRIPT"
@@ -82,18 +105,9 @@ show_args() {
 
 # Runs virtckpt as the golden files expect it: frozen clock, UTC.
 run_virtckpt() {
-  # Plain assignments, not env(1): libfaketime in a process that execs leaks its /dev/shm
-  # segment, and a later process with the same pid then fails to start.
   LD_PRELOAD="$FAKETIME_LIB" FAKETIME="2024-01-01 00:00:00" \
     ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
     "$VIRTCKPT" "$@"
-}
-
-# A process killed under libfaketime leaves its /dev/shm segment behind, and a later process
-# that gets the same pid then fails to start ("shm_open failed: File exists").
-forget_faketime_of() {  # forget_faketime_of PID...
-  local pid
-  for pid in "$@"; do rm -f "/dev/shm/faketime_shm_$pid" "/dev/shm/sem.faketime_sem_$pid"; done
 }
 
 # Appends stderr and the exit status of the last command to the transcript.

@@ -3,7 +3,7 @@
 
 For every case in the kGoldenCases / kInvalidCases tables of tests/unit/golden_cases.hpp
 it starts one virsh process on libvirt's test driver (a node holding xml-examples/domain-*.xml),
-with the clock frozen at 2024-01-01 00:00:00 UTC by libfaketime, and runs:
+with the clock frozen at 2024-01-01 00:00:00 UTC by the faketime program, and runs:
 
   [checkpoint-create-as DOMAIN PARENT]          when the case names a parent
   checkpoint-create DOMAIN in/NAME.xml [--redefine]
@@ -11,10 +11,18 @@ with the clock frozen at 2024-01-01 00:00:00 UTC by libfaketime, and runs:
 
 The dumpxml output becomes out/NAME.xml; for invalid cases the error message (after "error: ",
 without virsh's final newline) becomes invalid/NAME.err, with libvirt's schema path replaced by
-@SCHEMA@. Usage: regen-from-virsh.py [--check]   (--check compares instead of writing).
+@SCHEMA@. Likewise each libvirt/*/NAME-invalid.xml gives libvirt/err/NAME-invalid.err, the
+message of 'checkpoint-create single FILE', which must be that of '... --redefine' too.
+
+Usage: regen-from-virsh.py [--check]   (--check compares instead of writing; in a CI run,
+VIRTCKPT_CI=1, only --check is allowed). Exit status: 0, 1 (--check: a file differs),
+77 (--check: virsh or faketime is missing).
 """
+import difflib
+import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,16 +62,11 @@ def run_session(tmp, node, commands):
     for i, cmd in enumerate(commands):
         script += f"echo @@MARK-{i}@@\necho --err @@MARK-{i}@@\n{cmd}\n"
     script += f"echo @@MARK-{len(commands)}@@\necho --err @@MARK-{len(commands)}@@\n"
-    env = dict(os.environ, TZ="UTC", LC_ALL="C", HOME=tmp, TERM="dumb", COLUMNS="1000000",
-               FAKETIME="2024-01-01 00:00:00")
-    libs = [p for p in ("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-                        "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
-                        "/usr/lib/faketime/libfaketime.so.1") if os.path.exists(p)]
-    if not libs:
-        sys.exit("libfaketime not found (apt-get install faketime)")
-    env["LD_PRELOAD"] = libs[0]
-    proc = subprocess.run(["virsh", "-c", "test://" + node], input=script, text=True,
-                          capture_output=True, env=env, cwd=tmp)
+    env = dict(os.environ, TZ="UTC", LC_ALL="C", HOME=tmp, TERM="dumb", COLUMNS="1000000")
+    # faketime preloads libfaketime into virsh, and removes the objects it makes in /dev/shm
+    proc = subprocess.run(
+        ["faketime", "-f", "2024-01-01 00:00:00", "virsh", "-c", "test://" + node],
+        input=script, text=True, capture_output=True, env=env, cwd=tmp)
     out, err = [], []
     for stream, pattern, acc in ((proc.stdout, r"^@@MARK-(\d+)@@\n", out),
                                  (proc.stderr, r"^error: @@MARK-(\d+)@@\n", err)):
@@ -90,17 +93,38 @@ def checkpoint_name(path):
     return name.text if name is not None and name.text else "1704067200"
 
 
+def error_message(name, err):
+    """The message of virsh's stderr ERR, as an .err file keeps it."""
+    if not err.startswith("error: "):
+        sys.exit(f"{name}: virsh accepted an invalid case")
+    message = err[len("error: "):]
+    assert message.endswith("\n")
+    return message[:-1].replace(LIBVIRT_SCHEMA, "@SCHEMA@")
+
+
 def main():
     check = "--check" in sys.argv[1:]
+    for program, package in (("virsh", "libvirt-clients"), ("faketime", "faketime")):
+        if not shutil.which(program):
+            print(f"SKIP: {program} not found (Debian package {package}); virsh's goldens not "
+                  "checked")
+            sys.exit(77 if check else 1)
+    if not check and os.environ.get("VIRTCKPT_CI") == "1":
+        print("FAIL: regen-from-virsh.py without --check in a CI run (VIRTCKPT_CI=1): CI never "
+              "rewrites golden files, it compares with them")
+        sys.exit(1)
     tables = read_tables()
-    failures = 0
+    failures = delivered = 0
 
     def deliver(path, text):
-        nonlocal failures
+        nonlocal failures, delivered
+        delivered += 1
         if check:
             old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
             if old != text:
-                print(f"DIFFERS: {path}")
+                print(f"DIFFERS: {os.path.relpath(path, ROOT)}")
+                sys.stdout.writelines(difflib.unified_diff(
+                    (old or "").splitlines(True), text.splitlines(True), "checked in", "virsh"))
                 failures += 1
         else:
             open(path, "w", encoding="utf-8").write(text)
@@ -131,14 +155,19 @@ def main():
                     deliver(os.path.join(HERE, "out", name + ".xml"),
                             dumped_xml(results[setup + 1][0]))
                 else:
-                    if not err.startswith("error: "):
-                        sys.exit(f"{name}: virsh accepted an invalid case: {out}")
-                    message = err[len("error: "):]
-                    assert message.endswith("\n")
-                    message = message[:-1].replace(LIBVIRT_SCHEMA, "@SCHEMA@")
-                    deliver(os.path.join(HERE, "invalid", name + ".err"), message)
+                    deliver(os.path.join(HERE, "invalid", name + ".err"), error_message(name, err))
+        for src in sorted(glob.glob(os.path.join(HERE, "libvirt", "*", "*-invalid.xml"))):
+            name = os.path.basename(src)[:-len(".xml")]
+            results = run_session(tmp, node, [f"checkpoint-create single {src}",
+                                              f"checkpoint-create single {src} --redefine"])
+            message, redefined = (error_message(name, err) for _, err in results)
+            if redefined != message:
+                sys.exit(f"{name}: --redefine fails with another message: {redefined}")
+            deliver(os.path.join(HERE, "libvirt", "err", name + ".err"), message)
     if failures:
-        sys.exit(f"{failures} file(s) differ")
+        print(f"{failures} of {delivered} file(s) differ from virsh's output")
+        sys.exit(1)
+    print(f"{delivered} files {'equal' if check else 'written from'} virsh's output")
 
 
 if __name__ == "__main__":
