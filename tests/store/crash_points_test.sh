@@ -2,7 +2,7 @@
 # Every crash point of a few write commands: each command is killed (strace fault injection,
 # SIGKILL) right before each of its crash points (below) in turn, in a fresh copy of one store;
 # afterwards the store must be as before the command or as after it, never
-# half of it (CLARIFICATIONS §11: a delete that re-parents children, moves current and removes
+# half of it (a delete that re-parents children, moves current and removes
 # a file is one command), and the index must vouch for no file it does not know.
 #
 #   tests/store/crash_points_test.sh VIRTCKPT [SOURCE_ROOT]
