@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "cli/affect_flags.hpp"
 #include "cli/domain_access.hpp"
 #include "cli/domain_list.hpp"
 #include "cli/table.hpp"
@@ -175,6 +176,7 @@ void RunDomBlkList(Context& ctx, const Arguments& args) {
 }
 
 void RunAttachDevice(Context& ctx, const Arguments& args) {
+  RefuseClashingAffectFlags(args);
   OpenDomain open = OpenForDeviceChange(ctx, args);
   std::string file = args.GetNonEmpty("file").value_or("");
   try {
@@ -187,6 +189,7 @@ void RunAttachDevice(Context& ctx, const Arguments& args) {
 }
 
 void RunDetachDevice(Context& ctx, const Arguments& args) {
+  RefuseClashingAffectFlags(args);
   OpenDomain open = OpenForDeviceChange(ctx, args);
   std::string file = args.GetNonEmpty("file").value_or("");
   try {
@@ -199,6 +202,7 @@ void RunDetachDevice(Context& ctx, const Arguments& args) {
 }
 
 void RunDetachDisk(Context& ctx, const Arguments& args) {
+  RefuseClashingAffectFlags(args);
   bool print_xml = args.Flag("print-xml");
   OpenDomain open =
       print_xml ? Open(ctx, args, store::Access::Read) : OpenForDeviceChange(ctx, args);
