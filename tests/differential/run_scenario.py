@@ -21,8 +21,10 @@ lines starting with '#' are comments (copied into transcripts) or directives:
   #edit: SEDSCRIPT    the fake $EDITOR applies 'sed -i' with this script to the
                       file it is given, during the NEXT command only (several
                       '#edit:' lines accumulate)
-  #options: OPTION... global options given to both programs before '-c'
-                      (--one-shot only; '-c' itself is the harness's)
+  #options: OPTION... global options given to both programs before '-c', for
+                      the commands after it up to the next '#options:' (an
+                      empty one gives none); --one-shot only, and '-c' itself
+                      is the harness's
 The base directory is the scenario's directory if it has an 'xml'
 subdirectory, else its parent; commands run with it as working directory.
 
@@ -186,6 +188,12 @@ def self_test():
             bad += 1
         except TokenizeError:
             pass
+    for option, want in [("-c", True), ("-qc", True), ("-cDIR", True), ("--connect=x", True),
+                         ("--conn", True), ("--c", True), ("-q", False), ("-rq", False),
+                         ("--quiet", False), ("--", False), ("--=x", False), ("--cx", False)]:
+        if names_connect(option) != want:
+            print(f"names_connect({option!r}) = {not want}, want {want}")
+            bad += 1
     print("tokenizer self-test: " + ("ok" if not bad else f"{bad} failures"))
     return EXIT_OK if not bad else EXIT_MISMATCH
 
@@ -200,9 +208,9 @@ class Scenario:
         self.base = d if os.path.isdir(os.path.join(d, "xml")) else os.path.dirname(d)
         self.uri = None
         self.defines = []       # paths relative to base, as written
-        self.options = []       # global options (--one-shot)
-        self.items = []         # ("comment", text) | ("cmd", text, editscript or None)
+        self.items = []         # ("comment", text) | ("cmd", text, editscript or None, options)
         pending = None
+        options = []            # the global options of '#options:' in force (--one-shot)
         with open(self.path, encoding="utf-8") as f:
             for lineno, raw in enumerate(f, 1):
                 s = raw.rstrip("\n").strip()
@@ -214,8 +222,8 @@ class Scenario:
                     elif s.startswith("#define:"):
                         self.defines.append(s[8:].strip())
                     elif s.startswith("#options:"):
-                        self.options += s[9:].split()
-                        if {"-c", "--connect"} & {o.split("=")[0] for o in self.options}:
+                        options = s[9:].split()
+                        if any(names_connect(o) for o in options):
                             raise HarnessError(f"{path}:{lineno}: '#options:' cannot name -c")
                     elif s.startswith("#edit:"):
                         pending = (pending or "") + s[6:].strip() + "\n"
@@ -224,7 +232,7 @@ class Scenario:
                 if "\t" in raw:
                     raise HarnessError(f"{path}:{lineno}: literal TAB in a command "
                                        "(readline would treat it as completion)")
-                self.items.append(("cmd", s, pending))
+                self.items.append(("cmd", s, pending, options))
                 pending = None
         if pending is not None:
             raise HarnessError(f"{path}: '#edit:' after the last command")
@@ -233,6 +241,19 @@ class Scenario:
     @property
     def commands(self):
         return [it for it in self.items if it[0] == "cmd"]
+
+    @property
+    def has_options(self):
+        return any(it[3] for it in self.commands)
+
+
+def names_connect(option):
+    """True if OPTION is -c or --connect in any of getopt's forms (which would take the
+    harness's own '-c' as its argument, or replace it)."""
+    if option.startswith("--"):
+        name = option[2:].split("=")[0]
+        return name != "" and "connect".startswith(name)
+    return option.startswith("-") and "c" in option[1:]
 
 
 # ---------------------------------------------------------------------------
@@ -638,8 +659,8 @@ def run_process(argv, cwd, env, timeout):
 
 
 def run_virsh_one_shot(scn, virsh, env, timeout):
-    def virsh_line(line):
-        return run_process([virsh] + scn.options + ["-c", scn.uri, line], scn.base, env.virsh,
+    def virsh_line(line, options=()):
+        return run_process([virsh] + list(options) + ["-c", scn.uri, line], scn.base, env.virsh,
                            timeout)
 
     for d in scn.defines:
@@ -653,7 +674,7 @@ def run_virsh_one_shot(scn, virsh, env, timeout):
     results = []
     for it in scn.commands:
         env.set_edit(it[2])
-        results.append(virsh_line(it[1]))
+        results.append(virsh_line(it[1], it[3]))
     env.set_edit(None)
     return results
 
@@ -668,7 +689,7 @@ def run_ours_one_shot(scn, exe, env, work, timeout):
                 raise HarnessError(f"'virtckpt -c ROOT define {d}' failed (rc={r.rc}):\n"
                                    f"{r.out}{r.err}")
         env.set_edit(it[2])
-        results.append(run_process([exe] + scn.options + ["-c", root, it[1]], scn.base,
+        results.append(run_process([exe] + it[3] + ["-c", root, it[1]], scn.base,
                                    env.ours, timeout))
     env.set_edit(None)
     return results
@@ -794,7 +815,7 @@ def main():
         scn = Scenario(a.scenario)
         if a.one_shot and (a.stdin or a.session):
             raise HarnessError("--one-shot runs no stdin and no session")
-        if scn.options and not a.one_shot:
+        if scn.has_options and not a.one_shot:
             raise HarnessError(f"{a.scenario}: '#options:' needs --one-shot")
         env = Env(work, ftlib)
         if a.virsh_only:
