@@ -89,6 +89,8 @@ std::string DescribeBitmapOp(const store::BitmapOp& op) {
 void RunUndefine(Context& ctx, const Arguments& args) {
   CheckUndefineOptions(args);
   std::string name = ResolveDomain(ctx, args);
+  // virsh names the domain as it was given, a uuid too.
+  std::string given = *args.Get("domain");
   CheckRemovals(ctx.backend().Open(name, store::Access::Read)->domain(), args);
   std::vector<store::BitmapOp> dropped;
   try {
@@ -98,13 +100,13 @@ void RunUndefine(Context& ctx, const Arguments& args) {
     if (e.code() != util::ErrorCode::OperationInvalid && e.code() != util::ErrorCode::Forbidden) {
       throw;
     }
-    throw CommandError({"Failed to undefine domain '" + name + "'", e.what()});
+    throw CommandError({"Failed to undefine domain '" + given + "'", e.what()});
   }
   for (const store::BitmapOp& op : dropped) {
     ctx.out.flush();
     ctx.err << "warning: pending bitmap operation dropped: " << DescribeBitmapOp(op) << "\n";
   }
-  PrintExtra(ctx, "Domain '" + name + "' has been undefined\n");
+  PrintExtra(ctx, "Domain '" + given + "' has been undefined\n");
 }
 
 void RunList(Context& ctx, const Arguments& args) {
