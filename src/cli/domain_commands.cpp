@@ -91,7 +91,11 @@ void RunUndefine(Context& ctx, const Arguments& args) {
   std::string name = ResolveDomain(ctx, args);
   // virsh names the domain as it was given, a uuid too.
   std::string given = *args.Get("domain");
-  CheckRemovals(ctx.backend().Open(name, store::Access::Read)->domain(), args);
+  {
+    std::unique_ptr<store::DomainSession> session = ctx.backend().Open(name, store::Access::Read);
+    WarnIfJobPending(ctx, store::Catalog(*session));
+    CheckRemovals(session->domain(), args);
+  }
   std::vector<store::BitmapOp> dropped;
   try {
     RefuseIfReadOnly(ctx);
