@@ -50,7 +50,8 @@ std::string DiskXmlAsInDefinition(const conf::DomainDef& def, const conf::Domain
 void RunDefine(Context& ctx, const Arguments& args) {
   std::string file = args.GetNonEmpty("file").value_or("");
   std::string text = util::ReadFile(file);
-  // The definition's refusals come after virsh's first line.
+  // The definition's refusals, the bitmap options' too, come after virsh's first line; a file
+  // that cannot be read does not.
   auto refused = [&](auto&& check) {
     try {
       return check();
@@ -65,7 +66,8 @@ void RunDefine(Context& ctx, const Arguments& args) {
   definition.EnsureUuid();
   store::SettingsChoice choice = SettingsChoiceFrom(args);
   if (!definition.existing() || !choice.empty()) {
-    store::DomainSettings wanted = store::ApplySettingsChoice(choice, definition.settings());
+    store::DomainSettings wanted =
+        refused([&] { return store::ApplySettingsChoice(choice, definition.settings()); });
     refused([&] { definition.SetSettings(wanted); });
   }
   refused([&] { RefuseIfReadOnly(ctx); });
