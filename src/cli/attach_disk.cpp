@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "cli/affect_flags.hpp"
 #include "cli/domain_access.hpp"
 #include "cli/domain_commands.hpp"
 #include "conf/domain_def.hpp"
@@ -30,9 +31,7 @@ void RequireFor(const Arguments& args, const char* option, const char* required)
 }
 
 void CheckOptionCombinations(const Arguments& args) {
-  RefuseBoth(args, "persistent", "current");
-  RefuseBoth(args, "current", "live");
-  RefuseBoth(args, "current", "config");
+  RefuseClashingAffectFlags(args);
   RequireFor(args, "source-host-name", "source-protocol");
   RequireFor(args, "source-host-transport", "source-protocol");
   RequireFor(args, "source-host-socket", "source-protocol");

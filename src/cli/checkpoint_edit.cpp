@@ -1,70 +1,19 @@
 // checkpoint-edit, virsh's edit loop: the document goes to $VISUAL or $EDITOR and is redefined
 // from what comes back; on a terminal a refused document is offered for another try.
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
+#include <memory>
 #include <ostream>
 
 #include "cli/checkpoint_commands.hpp"
 #include "cli/domain_access.hpp"
+#include "cli/edit_file.hpp"
 #include "cli/runner.hpp"
 #include "cli/tty_question.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "util/error.hpp"
-#include "util/file_util.hpp"
 
 namespace virtckpt::cli {
 
 namespace {
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs $VISUAL or $EDITOR (default vi) on the file, as virsh does.
-void RunEditor(const std::string& path) {
-  const char* editor = std::getenv("VISUAL");
-  if (!editor || !*editor) editor = std::getenv("EDITOR");
-  if (!editor || !*editor) editor = "vi";
-  std::string command = std::string(editor) + " " + ShellQuote(path);
-  int rc = std::system(command.c_str());
-  if (rc != 0) {
-    throw util::Error(util::ErrorCode::InternalError,
-                      "Child process (" + command + ") unexpected exit status " +
-                          std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc));
-  }
-}
-
-class TempFile {
- public:
-  explicit TempFile(const std::string& contents) {
-    const char* dir = std::getenv("TMPDIR");
-    std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/virtckptXXXXXX.xml";
-    std::vector<char> buf(pattern.begin(), pattern.end());
-    buf.push_back('\0');
-    int fd = mkstemps(buf.data(), 4);
-    if (fd < 0) throw CommandError({"Failed to create temporary file for editing"});
-    close(fd);
-    path_ = buf.data();
-    util::WriteFileAtomic(path_, contents);
-  }
-  ~TempFile() { Remove(); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-
-  const std::string& path() const { return path_; }
-  void Remove() {
-    if (!path_.empty()) unlink(path_.c_str());
-    path_.clear();
-  }
-
- private:
-  std::string path_;
-};
 
 const KeyQuestion& ReeditQuestion() {
   static const KeyQuestion question{"Failed. Try again? [y,n,f,?]: ",
@@ -95,7 +44,7 @@ std::vector<std::string> Redefine(store::Catalog& catalog, const std::string& na
 // After a refusal: 'y' to edit again, 'f' to redefine the same document again, 'n' to give up
 // (also when the terminal hangs up). Without a terminal the refusal fails the command at once.
 char AskReedit(Context& ctx, const std::string& name, const std::vector<std::string>& refusal,
-               TempFile& file) {
+               EditFile& file) {
   if (!StdinIsTerminal()) {
     std::vector<std::string> lines = refusal;
     lines.push_back("Failed to update " + name);
@@ -122,10 +71,23 @@ void RunCheckpointEdit(Context& ctx, const Arguments& args) {
   OpenDomain open = Open(ctx, args, store::Access::Write);
   std::string name = CheckpointArgument(args, *open.catalog).name;
   std::string original = conf::FormatCheckpoint(open.catalog->Read(name).def, conf::kFormatSecure);
-  TempFile file(original);
+  // As virsh's, a failure to write, edit or read back the file fails the update.
+  auto editing = [&](auto&& step) {
+    try {
+      return step();
+    } catch (const ReadBackError& e) {
+      throw CommandError({e.what(), "Failed to update " + name, e.pending()});
+    } catch (const util::Error& e) {
+      std::vector<std::string> lines = ErrorLines(e);
+      lines.push_back("Failed to update " + name);
+      throw CommandError(lines);
+    }
+  };
+  std::unique_ptr<EditFile> file = editing([&] { return std::make_unique<EditFile>(original); });
   for (;;) {
-    RunEditor(file.path());
-    std::string edited = util::ReadFile(file.path());
+    ctx.out.flush();
+    editing([&] { file->RunEditor(); });
+    std::string edited = editing([&] { return file->ReadBack(); });
     if (edited == original) {
       PrintExtra(ctx, "Checkpoint " + name + " XML configuration not changed.\n");
       return;
@@ -137,7 +99,7 @@ void RunCheckpointEdit(Context& ctx, const Arguments& args) {
         PrintExtra(ctx, "Checkpoint " + name + " edited.\n");
         return;
       }
-      answer = AskReedit(ctx, name, refusal, file);
+      answer = AskReedit(ctx, name, refusal, *file);
     }
     if (answer == 'n') throw CommandError({"Failed to update " + name});
   }

@@ -3,7 +3,9 @@
 #include <memory>
 #include <ostream>
 
+#include "cli/command_line.hpp"
 #include "cli/connection.hpp"
+#include "cli/global_options.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -51,20 +53,19 @@ std::optional<CommandWords> FindCommandWords(const CompletionLine& line) {
     if (util::StartsWith(words[i], "VIRTCKPT_ROOT=")) root = words[i].substr(14);
   }
   if (i >= words.size()) return std::nullopt;  // the program's own name is being typed
-  ++i;
-  std::string connect;
-  for (; i < words.size() && util::StartsWith(words[i], "-"); ++i) {
-    if (words[i] == "-c" || words[i] == "--connect") {
-      if (++i >= words.size()) return std::nullopt;  // a directory: bash completes files
-      connect = words[i];
-    } else if (util::StartsWith(words[i], "--connect=")) {
-      connect = words[i].substr(10);
-    }
+  // The global options as the program reads them; -c waiting for its directory (bash completes
+  // files), an option the program refuses, -h and -v leave nothing to complete.
+  GlobalOptions options;
+  try {
+    options = ParseGlobalOptions(std::vector<std::string>(words.begin() + 1 + i, words.end()));
+  } catch (const ParseError&) {
+    return std::nullopt;
   }
-  found.store = connect.empty() ? root : connect;
-  found.at_command = i >= words.size();
+  if (options.action != GlobalOptions::Action::Run) return std::nullopt;
+  found.store = options.uri.empty() ? root : options.uri;
+  found.at_command = options.words.empty();
   if (found.at_command && util::StartsWith(line.partial, "-")) return std::nullopt;
-  found.words.assign(words.begin() + static_cast<std::ptrdiff_t>(i), words.end());
+  found.words = options.words;
   return found;
 }
 

@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "cli/affect_flags.hpp"
 #include "cli/domain_access.hpp"
 #include "cli/domain_list.hpp"
 #include "cli/table.hpp"
@@ -49,7 +50,8 @@ std::string DiskXmlAsInDefinition(const conf::DomainDef& def, const conf::Domain
 void RunDefine(Context& ctx, const Arguments& args) {
   std::string file = args.GetNonEmpty("file").value_or("");
   std::string text = util::ReadFile(file);
-  // The definition's refusals come after virsh's first line.
+  // The definition's refusals, the bitmap options' too, come after virsh's first line; a file
+  // that cannot be read does not.
   auto refused = [&](auto&& check) {
     try {
       return check();
@@ -64,7 +66,8 @@ void RunDefine(Context& ctx, const Arguments& args) {
   definition.EnsureUuid();
   store::SettingsChoice choice = SettingsChoiceFrom(args);
   if (!definition.existing() || !choice.empty()) {
-    store::DomainSettings wanted = store::ApplySettingsChoice(choice, definition.settings());
+    store::DomainSettings wanted =
+        refused([&] { return store::ApplySettingsChoice(choice, definition.settings()); });
     refused([&] { definition.SetSettings(wanted); });
   }
   refused([&] { RefuseIfReadOnly(ctx); });
@@ -88,7 +91,13 @@ std::string DescribeBitmapOp(const store::BitmapOp& op) {
 void RunUndefine(Context& ctx, const Arguments& args) {
   CheckUndefineOptions(args);
   std::string name = ResolveDomain(ctx, args);
-  CheckRemovals(ctx.backend().Open(name, store::Access::Read)->domain(), args);
+  // virsh names the domain as it was given, a uuid too.
+  std::string given = *args.Get("domain");
+  {
+    std::unique_ptr<store::DomainSession> session = ctx.backend().Open(name, store::Access::Read);
+    WarnIfJobPending(ctx, store::Catalog(*session));
+    CheckRemovals(session->domain(), args);
+  }
   std::vector<store::BitmapOp> dropped;
   try {
     RefuseIfReadOnly(ctx);
@@ -98,13 +107,13 @@ void RunUndefine(Context& ctx, const Arguments& args) {
         e.code() != util::ErrorCode::OperationDenied) {
       throw;
     }
-    throw CommandError({"Failed to undefine domain '" + name + "'", e.what()});
+    throw CommandError({"Failed to undefine domain '" + given + "'", e.what()});
   }
   for (const store::BitmapOp& op : dropped) {
     ctx.out.flush();
     ctx.err << "warning: pending bitmap operation dropped: " << DescribeBitmapOp(op) << "\n";
   }
-  PrintExtra(ctx, "Domain '" + name + "' has been undefined\n");
+  PrintExtra(ctx, "Domain '" + given + "' has been undefined\n");
 }
 
 void RunList(Context& ctx, const Arguments& args) {
@@ -176,6 +185,7 @@ void RunDomBlkList(Context& ctx, const Arguments& args) {
 }
 
 void RunAttachDevice(Context& ctx, const Arguments& args) {
+  RefuseClashingAffectFlags(args);
   OpenDomain open = OpenForDeviceChange(ctx, args);
   std::string file = args.GetNonEmpty("file").value_or("");
   try {
@@ -188,6 +198,7 @@ void RunAttachDevice(Context& ctx, const Arguments& args) {
 }
 
 void RunDetachDevice(Context& ctx, const Arguments& args) {
+  RefuseClashingAffectFlags(args);
   OpenDomain open = OpenForDeviceChange(ctx, args);
   std::string file = args.GetNonEmpty("file").value_or("");
   try {
@@ -200,6 +211,7 @@ void RunDetachDevice(Context& ctx, const Arguments& args) {
 }
 
 void RunDetachDisk(Context& ctx, const Arguments& args) {
+  RefuseClashingAffectFlags(args);
   bool print_xml = args.Flag("print-xml");
   OpenDomain open =
       print_xml ? Open(ctx, args, store::Access::Read) : OpenForDeviceChange(ctx, args);

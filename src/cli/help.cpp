@@ -68,8 +68,14 @@ std::string FormatCommandHelp(const CommandDef& command) {
   return out;
 }
 
-std::string FormatCommandGroup(const CommandGroup& group) {
-  std::string out = " " + std::string(group.title) + " (help keyword '" + group.keyword + "'):\n";
+namespace {
+
+std::string GroupTitle(const CommandGroup& group) {
+  return " " + std::string(group.title) + " (help keyword '" + group.keyword + "')";
+}
+
+std::string GroupCommands(const CommandGroup& group) {
+  std::string out;
   for (const char* name : group.commands) {
     const CommandDef* command = FindCommand(name);
     char line[512];
@@ -79,10 +85,25 @@ std::string FormatCommandGroup(const CommandGroup& group) {
   return out;
 }
 
+}  // namespace
+
+std::string FormatCommandGroup(const CommandGroup& group) {
+  return GroupTitle(group) + ":\n" + GroupCommands(group);
+}
+
 std::string FormatCommandList() {
   std::string out = "Grouped commands:\n\n";
   for (const auto& group : CommandGroups()) out += FormatCommandGroup(group) + "\n";
   return out;
+}
+
+std::string FormatUsageCommandList() {
+  std::string out;
+  for (const auto& group : CommandGroups()) {
+    out += GroupTitle(group) + "\n" + GroupCommands(group) + "\n";
+  }
+  return out + "\n  (specify help <group> for details about the commands in the group)\n" +
+         "\n  (specify help <command> for details about the command)\n\n";
 }
 
 }  // namespace virtckpt::cli

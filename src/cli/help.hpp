@@ -13,5 +13,8 @@ std::string FormatCommandHelp(const CommandDef& command);
 std::string FormatCommandGroup(const CommandGroup& group);
 // The grouped command list `help` prints.
 std::string FormatCommandList();
+// The command list of `-h`, as virsh lays it out after its options: each group's title without
+// help's colon, then virsh's hints about `help <group>` and `help <command>`.
+std::string FormatUsageCommandList();
 
 }  // namespace virtckpt::cli

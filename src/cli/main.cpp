@@ -7,74 +7,46 @@
 #include <vector>
 
 #include "cli/command.hpp"
-#include "cli/help.hpp"
+#include "cli/command_line.hpp"
+#include "cli/global_options.hpp"
 #include "cli/runner.hpp"
+#include "cli/usage.hpp"
 #include "store/backend.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "xml/document.hpp"
 
-namespace {
-
-const char kUsage[] =
-    "\n"
-    "virtckpt [options]... [<command_string>]\n"
-    "virtckpt [options]... <command> [args...]\n"
-    "\n"
-    "  options:\n"
-    "    -c | --connect=DIR      store directory (or postgresql:// URI)\n"
-    "    -h | --help             this help\n"
-    "    -q | --quiet            quiet mode\n"
-    "    -r | --readonly         connect readonly\n"
-    "    -v | --version          program version\n"
-    "\n"
-    "  commands (non interactive mode):\n"
-    "\n";
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace virtckpt;
   std::ios::sync_with_stdio(true);
-  std::string uri;
-  bool quiet = false;
-  bool readonly = false;
-  int i = 1;
-  for (; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-c" || arg == "--connect") {
-      if (i + 1 >= argc) {
-        std::cerr << "error: option '" << arg << "' requires an argument\n";
-        return 1;
-      }
-      uri = argv[++i];
-    } else if (arg.rfind("--connect=", 0) == 0) {
-      uri = arg.substr(10);
-    } else if (arg == "-q" || arg == "--quiet") {
-      quiet = true;
-    } else if (arg == "-r" || arg == "--readonly") {
-      readonly = true;
-    } else if (arg == "-h" || arg == "--help") {
-      std::cout << kUsage << cli::FormatCommandList();
+  cli::GlobalOptions options;
+  try {
+    options = cli::ParseGlobalOptions(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const cli::ParseError& e) {
+    for (const std::string& line : e.lines()) std::cerr << "error: " << line << "\n";
+    return 1;
+  }
+  switch (options.action) {
+    case cli::GlobalOptions::Action::Help:
+      std::cout << cli::UsageText();
       return 0;
-    } else if (arg == "-v" || arg == "--version") {
+    case cli::GlobalOptions::Action::ShortVersion:
       std::cout << VIRTCKPT_VERSION << "\n";
       return 0;
-    } else if (arg == "--") {
-      ++i;
+    case cli::GlobalOptions::Action::LongVersion:
+      std::cout << cli::LongVersionText();
+      return 0;
+    case cli::GlobalOptions::Action::Run:
       break;
-    } else if (!arg.empty() && arg[0] == '-') {
-      std::cerr << "error: unsupported option '" << arg << "'. See --help.\n";
-      return 1;
-    } else {
-      break;
-    }
   }
+  // virsh refuses an empty command string while it parses its arguments, before it connects,
+  // and says nothing.
+  if (options.words.size() == 1 && options.words[0].empty()) return 1;
   try {
-    cli::Connection connection(uri);
-    connection.set_readonly(readonly);
-    cli::Context ctx{connection, std::cout, std::cerr, quiet, util::NowSeconds};
-    if (i < argc) return cli::RunArgv(ctx, std::vector<std::string>(argv + i, argv + argc));
+    cli::Connection connection(options.uri);
+    connection.set_readonly(options.readonly);
+    cli::Context ctx{connection, std::cout, std::cerr, options.quiet, util::NowSeconds};
+    if (!options.words.empty()) return cli::RunArgv(ctx, options.words);
     ctx.interactive = true;
     bool terminal = isatty(STDIN_FILENO) != 0;
     return cli::RunStream(ctx, std::cin, terminal ? "virtckpt # " : "");

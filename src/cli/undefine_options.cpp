@@ -93,7 +93,7 @@ void CheckRemovals(const conf::DomainDef& def, const Arguments& args) {
   try {
     store::RefuseRemovals(def, removals);
   } catch (const util::Error& e) {
-    throw CommandError({"Failed to undefine domain '" + def.name() + "'", e.what()});
+    throw CommandError({"Failed to undefine domain '" + *args.Get("domain") + "'", e.what()});
   }
 }
 

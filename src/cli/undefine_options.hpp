@@ -12,7 +12,8 @@ namespace virtckpt::cli {
 void CheckUndefineOptions(const Arguments& args);
 
 // virsh's checks of --storage and --remove-all-storage against the definition, then the store's
-// refusal of every removal the options ask for. Throws CommandError.
+// refusal of every removal the options ask for. Throws CommandError, naming the domain as the
+// argument gave it (as virsh does).
 void CheckRemovals(const conf::DomainDef& def, const Arguments& args);
 
 }  // namespace virtckpt::cli

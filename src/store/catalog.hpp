@@ -61,6 +61,9 @@ class Catalog {
   void DetachDisk(const std::string& target);
 
   std::optional<BackupJob> PendingJob() const;
+  // Error(OperationInvalid) "Requested operation is not valid: cannot WHAT while the backup job
+  // ... is pending; end it with backup-end" when a job is pending.
+  void RefuseWhilePending(const std::string& what) const;
   // Records the job, and creates its checkpoint (when def is given) in the pending state;
   // refuses a second job. Returns the job.
   BackupJob BeginBackup(std::optional<conf::CheckpointDef> def, BackupJob job,
@@ -93,7 +96,6 @@ class Catalog {
                                                 const CheckpointSummary* existing) const;
   // Refuses to change a checkpoint that a pending backup job depends on.
   void CheckNotFrozen(const std::optional<BackupJob>& job, const std::string& name) const;
-  void RefuseWhilePending(const std::string& what) const;
   BackupJob EndingJob() const;
   // Records `job` as the job that ended last.
   static void RecordEnd(Change& change, const BackupJob& job, int64_t now,

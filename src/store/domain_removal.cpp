@@ -1,7 +1,9 @@
 #include "store/domain_removal.hpp"
 
+#include <memory>
 #include <optional>
 
+#include "store/catalog.hpp"
 #include "util/error.hpp"
 
 namespace virtckpt::store {
@@ -43,6 +45,10 @@ void RefuseRemovals(const conf::DomainDef& def, const Removals& removals) {
 
 std::vector<BitmapOp> UndefineDomain(Backend& backend, const std::string& name,
                                      bool with_checkpoints) {
+  {
+    std::unique_ptr<DomainSession> session = backend.Open(name, Access::Read);
+    Catalog(*session).RefuseWhilePending("undefine the domain");
+  }
   return backend.Undefine(name, with_checkpoints);
 }
 

@@ -26,7 +26,9 @@ struct Removals {
 void RefuseRemovals(const conf::DomainDef& def, const Removals& removals);
 
 // Removes the domain and everything the store keeps of it (Backend::Undefine); returns the
-// bitmap operations that were still pending.
+// bitmap operations that were still pending. Refused first, with Error(OperationInvalid),
+// while a backup job is pending: the job and its pending checkpoint would go with the domain
+// (Catalog::RefuseWhilePending).
 std::vector<BitmapOp> UndefineDomain(Backend& backend, const std::string& name,
                                      bool with_checkpoints);
 

@@ -94,6 +94,13 @@ expect "help completes command names" "virtckpt help checkpoint-l" checkpoint-li
 expect "a file argument completes nothing (bash completes files)" "virtckpt -c $S define "  \
   --file --validate --bitmap-model --bitmap-mode --granularity
 expect "after -c bash completes directories" "virtckpt -c "
+expect "after -qc bash completes directories" "virtckpt -qc "
+# the global options as the program reads them (getopt_long's rules)
+expect "-qc DIR" "virtckpt -qc $S checkpoint-info single c" c1 c2
+expect "-cDIR" "virtckpt -c$S checkpoint-info single c" c1 c2
+expect "--conn DIR" "virtckpt --conn $S checkpoint-info single c" c1 c2
+expect "-rq -- then the command" "virtckpt -rq -c $S -- checkpoint-info single c" c1 c2
+expect "an option the program refuses completes nothing" "virtckpt -x -c $S checkpoint-info single c"
 expect "a missing store completes options" "virtckpt -c $T/missing checkpoint-list --r" --roots
 expect "a missing store completes no names" "virtckpt -c $T/missing checkpoint-list s"
 [ -e "$T/missing" ] && { echo "FAIL: completion created $T/missing"; failures=$((failures + 1)); }

@@ -21,8 +21,15 @@ lines starting with '#' are comments (copied into transcripts) or directives:
   #edit: SEDSCRIPT    the fake $EDITOR applies 'sed -i' with this script to the
                       file it is given, during the NEXT command only (several
                       '#edit:' lines accumulate)
-  #options: OPTION... global options given to both programs before '-c'
-                      (--one-shot only; '-c' itself is the harness's)
+  #env: NAME=VALUE    NAME=VALUE in the environment of both programs during the
+                      NEXT command only (several '#env:' lines accumulate; '@DIR@'
+                      is replaced by the base directory; --one-shot only), e.g.
+                      VISUAL for an editor of checkpoint-edit other than the
+                      fake one
+  #options: OPTION... global options given to both programs before '-c', for
+                      the commands after it up to the next '#options:' (an
+                      empty one gives none); --one-shot only, and '-c' itself
+                      is the harness's
 The base directory is the scenario's directory if it has an 'xml'
 subdirectory, else its parent; commands run with it as working directory.
 
@@ -57,7 +64,9 @@ Both sides run with TZ=UTC, LC_ALL=C, a private HOME, and libfaketime
 preloaded with FAKETIME='2024-01-01 00:00:00' (and FAKETIME_SHARED from a
 FaketimeHolder, so that no process leaves anything in /dev/shm).  Per command, stdout, stderr
 and exit status are compared; in "Unable to validate doc against PATH" any
-PATH ending in /NAME.rng is equal to any other with the same NAME.  For
+PATH ending in /NAME.rng is equal to any other with the same NAME, and the
+temporary file of an edit (virsh's DIR/virshXXXXXX.xml, virtckpt's
+DIR/virtckptXXXXXX.xml, XXXXXX random) is DIR/<EDITFILE> on stderr.  For
 'help COMMAND', virtckpt may list options of its own after virsh's (in the
 SYNOPSIS line and at the end of OPTIONS).
 
@@ -205,6 +214,12 @@ def self_test():
             bad += 1
         except TokenizeError:
             pass
+    for option, want in [("-c", True), ("-qc", True), ("-cDIR", True), ("--connect=x", True),
+                         ("--conn", True), ("--c", True), ("-q", False), ("-rq", False),
+                         ("--quiet", False), ("--", False), ("--=x", False), ("--cx", False)]:
+        if names_connect(option) != want:
+            print(f"names_connect({option!r}) = {not want}, want {want}")
+            bad += 1
     print("tokenizer self-test: " + ("ok" if not bad else f"{bad} failures"))
     return EXIT_OK if not bad else EXIT_MISMATCH
 
@@ -219,9 +234,11 @@ class Scenario:
         self.base = d if os.path.isdir(os.path.join(d, "xml")) else os.path.dirname(d)
         self.uri = None
         self.defines = []       # paths relative to base, as written
-        self.options = []       # global options (--one-shot)
-        self.items = []         # ("comment", text) | ("cmd", text, editscript or None)
+        # ("comment", text) | ("cmd", text, editscript or None, options, {name: value})
+        self.items = []
         pending = None
+        pending_env = {}
+        options = []            # the global options of '#options:' in force (--one-shot)
         with open(self.path, encoding="utf-8") as f:
             for lineno, raw in enumerate(f, 1):
                 s = raw.rstrip("\n").strip()
@@ -233,25 +250,44 @@ class Scenario:
                     elif s.startswith("#define:"):
                         self.defines.append(s[8:].strip())
                     elif s.startswith("#options:"):
-                        self.options += s[9:].split()
-                        if {"-c", "--connect"} & {o.split("=")[0] for o in self.options}:
+                        options = s[9:].split()
+                        if any(names_connect(o) for o in options):
                             raise HarnessError(f"{path}:{lineno}: '#options:' cannot name -c")
                     elif s.startswith("#edit:"):
                         pending = (pending or "") + s[6:].strip() + "\n"
+                    elif s.startswith("#env:"):
+                        name, eq, value = s[5:].strip().partition("=")
+                        if not eq or not name:
+                            raise HarnessError(f"{path}:{lineno}: '#env:' needs NAME=VALUE")
+                        pending_env[name] = value.replace("@DIR@", self.base)
                     self.items.append(("comment", s))
                     continue
                 if "\t" in raw:
                     raise HarnessError(f"{path}:{lineno}: literal TAB in a command "
                                        "(readline would treat it as completion)")
-                self.items.append(("cmd", s, pending))
+                self.items.append(("cmd", s, pending, options, pending_env))
                 pending = None
-        if pending is not None:
-            raise HarnessError(f"{path}: '#edit:' after the last command")
+                pending_env = {}
+        if pending is not None or pending_env:
+            raise HarnessError(f"{path}: '#edit:' or '#env:' after the last command")
         self.uri = self.uri or "test:///default"
 
     @property
     def commands(self):
         return [it for it in self.items if it[0] == "cmd"]
+
+    @property
+    def has_options(self):
+        return any(it[3] or it[4] for it in self.commands)
+
+
+def names_connect(option):
+    """True if OPTION is -c or --connect in any of getopt's forms (which would take the
+    harness's own '-c' as its argument, or replace it)."""
+    if option.startswith("--"):
+        name = option[2:].split("=")[0]
+        return name != "" and "connect".startswith(name)
+    return option.startswith("-") and "c" in option[1:]
 
 
 # ---------------------------------------------------------------------------
@@ -280,10 +316,11 @@ def printed_error(err):
 
 
 SCHEMA_RX = re.compile(r"(Unable to validate doc against )\S*/([^/\s]+\.rng)")
+EDIT_FILE_RX = re.compile(r"/(virsh|virtckpt)[A-Za-z0-9]{6}\.xml")
 
 
 def normalize_stderr(text):
-    return SCHEMA_RX.sub(r"\1<SCHEMADIR>/\2", text)
+    return EDIT_FILE_RX.sub("/<EDITFILE>", SCHEMA_RX.sub(r"\1<SCHEMADIR>/\2", text))
 
 
 def describe_status(rc):
@@ -851,7 +888,9 @@ def name_of(scn, d):
 # ---------------------------------------------------------------------------
 # --one-shot: one process per line on both sides
 
-def run_process(argv, cwd, env, timeout):
+def run_process(argv, cwd, env, timeout, extra_env=None):
+    if extra_env:
+        env = dict(env, **extra_env)
     try:
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, cwd=cwd, env=env, timeout=timeout)
@@ -864,9 +903,9 @@ def run_process(argv, cwd, env, timeout):
 
 
 def run_virsh_one_shot(scn, virsh, env, timeout):
-    def virsh_line(line):
-        return run_process([virsh] + scn.options + ["-c", scn.uri, line], scn.base, env.virsh,
-                           timeout)
+    def virsh_line(line, options=(), extra_env=None):
+        return run_process([virsh] + list(options) + ["-c", scn.uri, line], scn.base, env.virsh,
+                           timeout, extra_env)
 
     for d in scn.defines:
         with open(os.path.join(scn.base, d), encoding="utf-8") as f:
@@ -879,7 +918,7 @@ def run_virsh_one_shot(scn, virsh, env, timeout):
     results = []
     for it in scn.commands:
         env.set_edit(it[2])
-        results.append(virsh_line(it[1]))
+        results.append(virsh_line(it[1], it[3], it[4]))
     env.set_edit(None)
     return results
 
@@ -894,8 +933,8 @@ def run_ours_one_shot(scn, exe, env, work, timeout):
                 raise HarnessError(f"'virtckpt -c ROOT define {d}' failed (rc={r.rc}):\n"
                                    f"{r.out}{r.err}")
         env.set_edit(it[2])
-        results.append(run_process([exe] + scn.options + ["-c", root, it[1]], scn.base,
-                                   env.ours, timeout))
+        results.append(run_process([exe] + it[3] + ["-c", root, it[1]], scn.base,
+                                   env.ours, timeout, it[4]))
     env.set_edit(None)
     return results
 
@@ -1028,8 +1067,8 @@ def main():
             scn = Scenario(a.scenario)
             if a.one_shot and (a.stdin or a.session):
                 raise HarnessError("--one-shot runs no stdin and no session")
-            if scn.options and not a.one_shot:
-                raise HarnessError(f"{a.scenario}: '#options:' needs --one-shot")
+            if scn.has_options and not a.one_shot:
+                raise HarnessError(f"{a.scenario}: '#options:' and '#env:' need --one-shot")
             env = Env(work, ftlib, holder.env)
             if a.virsh_only:
                 res = (run_virsh_one_shot(scn, virsh, env, timeout) if a.one_shot

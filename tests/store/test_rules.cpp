@@ -417,6 +417,52 @@ TEST_CASE("undefine: the domain goes, with its checkpoints only when asked", "[u
   CHECK(s.backend().ListDomains().empty());
 }
 
+TEST_CASE("undefine: refused while a backup job is pending, with or without its checkpoint",
+          "[undefine][job]") {
+  Store s;
+  s.Define(Domain());
+  s.Create("c1");
+  auto begin = [&](std::optional<std::string> checkpoint) {
+    auto session = s.Open(store::Access::Write);
+    store::BackupJob job;
+    job.started = kEpoch;
+    job.since = "c1";
+    std::optional<conf::CheckpointDef> def;
+    if (checkpoint) {
+      def = conf::ParseCheckpoint(
+          "<domaincheckpoint><name>" + *checkpoint + "</name></domaincheckpoint>", 0);
+    }
+    store::Catalog(*session).BeginBackup(def, job, "");
+  };
+  auto end = [&] { store::Catalog(*s.Open(store::Access::Write)).AbortBackup(kEpoch + 1); };
+
+  begin("b1");
+  for (bool with_checkpoints : {false, true}) {
+    auto error = ErrorOf([&] { store::UndefineDomain(s.backend(), "single", with_checkpoints); });
+    CHECK(error.first == ErrorCode::OperationInvalid);
+    CHECK(error.second ==
+          "Requested operation is not valid: cannot undefine the domain while the backup job of "
+          "checkpoint 'b1' is pending; end it with backup-end");
+  }
+  CHECK(s.backend().ListDomains() == std::vector<std::string>{"single"});
+  CHECK(store::Catalog(*s.Open()).PendingJob()->checkpoint == "b1");
+  CHECK(store::Catalog(*s.Open()).Get("b1").state == store::CheckpointState::Pending);
+  end();
+
+  begin(std::nullopt);
+  auto error = ErrorOf([&] { store::UndefineDomain(s.backend(), "single", true); });
+  CHECK(error.first == ErrorCode::OperationInvalid);
+  CHECK(error.second ==
+        "Requested operation is not valid: cannot undefine the domain while the backup job that "
+        "creates no checkpoint is pending; end it with backup-end");
+  CHECK(store::Catalog(*s.Open()).PendingJob().has_value());
+  end();
+
+  // Once the jobs ended (their aborts left bitmap operations behind, dropped with the domain).
+  CHECK_FALSE(store::UndefineDomain(s.backend(), "single", true).empty());
+  CHECK(s.backend().ListDomains().empty());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Catalog: hot-plug, redefine validation, job abort
 
