@@ -10,6 +10,7 @@
 #include "conf/device_hotplug.hpp"
 #include "conf/domain_def.hpp"
 #include "conf/domain_files.hpp"
+#include "error_of.hpp"
 #include "test_support.hpp"
 #include "util/error.hpp"
 #include "xml/document.hpp"
@@ -20,16 +21,7 @@ using namespace virtckpt;
 using util::ErrorCategory;
 using Result = std::pair<ErrorCategory, std::string>;
 
-template <typename F>
-Result ErrorOf(F&& f) {
-  try {
-    f();
-  } catch (const util::Error& e) {
-    return {e.category(), e.what()};
-  }
-  FAIL("no util::Error thrown");
-  return {};
-}
+using test::ErrorOf;
 
 xml::Node Element(const std::string& text) { return xml::Document::Parse(text).Root(); }
 

@@ -20,6 +20,7 @@
 #include "backup/reason.hpp"
 #include "conf/checkpoint_def.hpp"
 #include "conf/domain_def.hpp"
+#include "error_of.hpp"
 #include "store/backend.hpp"
 #include "store/catalog.hpp"
 #include "temp_dir.hpp"
@@ -42,16 +43,7 @@ const bool kSchemaDirSet = [] {
 constexpr int64_t kEpoch = 1704067200;
 constexpr uint64_t kGiB = 1073741824;
 
-template <typename F>
-Result ErrorOf(F&& f) {
-  try {
-    f();
-  } catch (const util::Error& e) {
-    return {e.category(), e.what()};
-  }
-  FAIL("no util::Error thrown");
-  return {};
-}
+using test::ErrorOf;
 
 void WriteBytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
