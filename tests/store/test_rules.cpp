@@ -18,6 +18,7 @@
 #include "conf/checkpoint_def.hpp"
 #include "conf/domain_def.hpp"
 #include "conf/domain_files.hpp"
+#include "slurp.hpp"
 #include "store/backend.hpp"
 #include "store/catalog.hpp"
 #include "store/domain_definition.hpp"
@@ -44,13 +45,7 @@ const bool kSchemaDirSet = [] {
   return true;
 }();
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::Slurp;
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
   size_t pos = text.find(from);

@@ -24,6 +24,7 @@
 
 #include "conf/checkpoint_def.hpp"
 #include "conf/domain_def.hpp"
+#include "slurp.hpp"
 #include "store/backend.hpp"
 #include "store/catalog.hpp"
 #include "store/files/checkpoint_file.hpp"
@@ -55,13 +56,7 @@ const bool kSchemaDirSet = [] {
   return true;
 }();
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::Slurp;
 
 // Writes in place (same inode), as an editor that does not rename would.
 void WriteInPlace(const std::string& path, const std::string& text) {
