@@ -1,7 +1,5 @@
 // attach-disk: the <disk> element from virsh's options, with virsh's checks in virsh's order;
 // printed with --print-xml (the domain is not even looked up), else added to the definition.
-#include <sys/stat.h>
-
 #include <ostream>
 
 #include "cli/affect_flags.hpp"
@@ -10,6 +8,7 @@
 #include "conf/domain_def.hpp"
 #include "conf/new_disk.hpp"
 #include "util/error.hpp"
+#include "util/file_util.hpp"
 #include "util/strings.hpp"
 #include "xml/writer.hpp"
 
@@ -61,11 +60,6 @@ constexpr const char* kNonEmptyOptions[] = {
     "source-host-socket",
 };
 
-bool IsBlockDevice(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0 && S_ISBLK(st.st_mode);
-}
-
 // Without --sourcetype: network with a protocol, block for a block device (unless the driver is
 // file or tap), else file.
 conf::DiskSourceType SourceType(const Arguments& args, const std::string& source) {
@@ -76,7 +70,7 @@ conf::DiskSourceType SourceType(const Arguments& args, const std::string& source
   }
   if (args.Has("source-protocol")) return conf::DiskSourceType::Network;
   std::string driver = args.Get("driver").value_or("");
-  if (driver != "file" && driver != "tap" && IsBlockDevice(source)) {
+  if (driver != "file" && driver != "tap" && util::IsBlockDevice(source)) {
     return conf::DiskSourceType::Block;
   }
   return conf::DiskSourceType::File;

@@ -63,10 +63,15 @@ std::optional<conf::CheckpointDef> NewCheckpoint(const Arguments& args) {
   std::optional<std::string> file = args.GetNonEmpty("checkpointxml");
   if (!name && !file) return std::nullopt;
   // The name goes through the document, so that the schema checks it as for checkpoint-create.
-  std::string checkpoint_xml = file ? util::ReadFile(*file)
-                                    : "<domaincheckpoint>" +
-                                          (name ? "<name>" + xml::Escape(*name) + "</name>" : "") +
-                                          "</domaincheckpoint>";
+  std::string checkpoint_xml;
+  if (file) {
+    checkpoint_xml = util::ReadFile(*file);
+  } else {
+    xml::Writer writer(&checkpoint_xml);
+    writer.Start("domaincheckpoint");
+    writer.TextElement("name", *name);
+    writer.End();
+  }
   conf::CheckpointDef def = conf::ParseCheckpoint(checkpoint_xml, 0);
   if (name && file) {
     conf::CheckCheckpointName(*name);

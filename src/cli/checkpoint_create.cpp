@@ -40,7 +40,7 @@ std::vector<std::string> SplitCommaList(const std::string& text) {
 }
 
 // virsh's --diskspec: "disk[,checkpoint=type][,bitmap=name]", each key at most once.
-std::string DiskSpecXml(const std::string& spec) {
+void WriteDiskSpec(const std::string& spec, xml::Writer* writer) {
   std::vector<std::string> parts = SplitCommaList(spec);
   std::optional<std::string> checkpoint;
   std::optional<std::string> bitmap;
@@ -53,10 +53,10 @@ std::string DiskSpecXml(const std::string& spec) {
       throw CommandError({"unable to parse diskspec: " + spec});
     }
   }
-  std::string out = "    <disk name='" + xml::Escape(parts[0]) + "'";
-  if (checkpoint) out += " checkpoint='" + xml::Escape(*checkpoint) + "'";
-  if (bitmap) out += " bitmap='" + xml::Escape(*bitmap) + "'";
-  return out + "/>\n";
+  writer->Start("disk").Attribute("name", parts[0]);
+  if (checkpoint) writer->Attribute("checkpoint", *checkpoint);
+  if (bitmap) writer->Attribute("bitmap", *bitmap);
+  writer->End();
 }
 
 }  // namespace
@@ -82,16 +82,18 @@ void RunCheckpointCreateAs(Context& ctx, const Arguments& args) {
   ResolveDomain(ctx, args);
   std::optional<std::string> name = args.GetNonEmpty("name");
   std::optional<std::string> description = args.GetNonEmpty("description");
-  std::string xml = "<domaincheckpoint>\n";
-  if (name) xml += "  <name>" + xml::Escape(*name) + "</name>\n";
-  if (description) xml += "  <description>" + xml::Escape(*description) + "</description>\n";
+  std::string xml;
+  xml::Writer writer(&xml);
+  writer.StartBlock("domaincheckpoint");
+  if (name) writer.TextElement("name", *name);
+  if (description) writer.TextElement("description", *description);
   const auto& specs = args.All("diskspec");
   if (!specs.empty()) {
-    xml += "  <disks>\n";
-    for (const auto& spec : specs) xml += DiskSpecXml(spec);
-    xml += "  </disks>\n";
+    writer.Start("disks");
+    for (const auto& spec : specs) WriteDiskSpec(spec, &writer);
+    writer.End();
   }
-  xml += "</domaincheckpoint>\n";
+  writer.End();
   if (args.Flag("print-xml")) {
     ctx.out << xml << "\n";
     return;

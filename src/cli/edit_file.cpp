@@ -1,15 +1,12 @@
 #include "cli/edit_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
 #include "util/child_command.hpp"
 #include "util/error.hpp"
 #include "util/file_util.hpp"
+#include "util/temp_file.hpp"
 
 namespace virtckpt::cli {
 
@@ -22,36 +19,15 @@ bool OnlyAccepted(const std::string& text) {
   return text.find_first_not_of(kAcceptedChars) == std::string::npos;
 }
 
-[[noreturn]] void Fail(const std::string& message, int error) {
-  throw util::Error(util::ErrorCode::SystemError, message + strerror(error));
-}
-
 }  // namespace
 
 EditFile::EditFile(const std::string& contents) {
   const char* dir = std::getenv("TMPDIR");
-  std::string pattern = std::string(dir ? dir : "/tmp") + "/virtckptXXXXXX.xml";
-  std::vector<char> buf(pattern.begin(), pattern.end());
-  buf.push_back('\0');
-  int fd = mkostemps(buf.data(), 4, O_CLOEXEC);
-  if (fd < 0) Fail("g_mkstemp_full: failed to create temporary file: ", errno);
-  path_ = buf.data();
-  size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int error = errno;
-      close(fd);
-      Fail("write: " + path_ + ": failed to write to temporary file: ", error);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (close(fd) < 0) Fail("close: " + path_ + ": failed to write or close temporary file: ", errno);
+  path_ = util::CreateTempFile(dir ? dir : "/tmp", "virtckpt", ".xml", contents);
 }
 
 void EditFile::Remove() {
-  if (!path_.empty()) unlink(path_.c_str());
+  if (!path_.empty()) util::TryRemoveFile(path_);
   path_.clear();
 }
 
@@ -74,13 +50,11 @@ void EditFile::RunEditor() const {
 }
 
 std::string EditFile::ReadBack() const {
-  int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    std::string reason = strerror(errno);
+  if (int error = util::OpenForReadingError(path_, false); error != 0) {
+    std::string reason = std::strerror(error);
     throw ReadBackError(path_ + ": failed to read temporary file: " + reason,
                         "Failed to open file '" + path_ + "': " + reason);
   }
-  close(fd);
   return util::ReadFile(path_);
 }
 

@@ -1,6 +1,4 @@
 // virtckpt: libvirt-style domain checkpoints kept outside a hypervisor, with virsh's commands.
-#include <unistd.h>
-
 #include <exception>
 #include <iostream>
 #include <string>
@@ -10,6 +8,7 @@
 #include "cli/command_line.hpp"
 #include "cli/global_options.hpp"
 #include "cli/runner.hpp"
+#include "cli/tty_question.hpp"
 #include "cli/usage.hpp"
 #include "store/backend.hpp"
 #include "util/clock.hpp"
@@ -48,8 +47,7 @@ int main(int argc, char** argv) {
     cli::Context ctx{connection, std::cout, std::cerr, options.quiet, util::NowSeconds};
     if (!options.words.empty()) return cli::RunArgv(ctx, options.words);
     ctx.interactive = true;
-    bool terminal = isatty(STDIN_FILENO) != 0;
-    return cli::RunStream(ctx, std::cin, terminal ? "virtckpt # " : "");
+    return cli::RunStream(ctx, std::cin, cli::StdinIsTerminal() ? "virtckpt # " : "");
   } catch (const util::Error& e) {
     for (const std::string& line : cli::ErrorLines(e)) std::cerr << "error: " << line << "\n";
     return 1;

@@ -1,13 +1,11 @@
 #include "cli/shell_commands.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <ostream>
 
 #include "cli/echo_escape.hpp"
+#include "util/directory.hpp"
 
 namespace virtckpt::cli {
 
@@ -60,20 +58,18 @@ void RunCd(Context& ctx, const Arguments& args) {
     const char* home = std::getenv("HOME");
     dir = home && *home ? home : "/";
   }
-  if (chdir(dir.c_str()) < 0) {
-    throw CommandError({std::string("cd: ") + std::strerror(errno) + ": " + dir});
+  if (int error = util::ChangeDirectory(dir); error != 0) {
+    throw CommandError({std::string("cd: ") + std::strerror(error) + ": " + dir});
   }
 }
 
 void RunPwd(Context& ctx, const Arguments&) {
-  std::string dir(4096, '\0');
-  while (!getcwd(dir.data(), dir.size())) {
-    if (errno != ERANGE)
-      throw CommandError(
-          {std::string("pwd: cannot get current directory: ") + std::strerror(errno)});
-    dir.resize(dir.size() * 2);
+  int error = 0;
+  std::optional<std::string> dir = util::CurrentDirectory(&error);
+  if (!dir) {
+    throw CommandError({std::string("pwd: cannot get current directory: ") + std::strerror(error)});
   }
-  ctx.out << dir.c_str() << "\n";
+  ctx.out << *dir << "\n";
 }
 
 void RunQuit(Context& ctx, const Arguments&) { ctx.quit = true; }

@@ -111,38 +111,40 @@ CheckpointDef ParseCheckpoint(const std::string& text, unsigned flags) {
   return CheckpointFromNode(doc.Root(), flags);
 }
 
-std::string FormatCheckpoint(const CheckpointDef& def, unsigned flags, const std::string& extra) {
-  std::string out = "<domaincheckpoint>\n";
-  out += "  <name>" + xml::Escape(def.name) + "</name>\n";
-  if (!def.description.empty()) {
-    out += "  <description>" + xml::Escape(def.description) + "</description>\n";
-  }
+std::string FormatCheckpoint(const CheckpointDef& def, unsigned flags, const xml::Node* extra) {
+  std::string out;
+  xml::Writer writer(&out);
+  writer.Start("domaincheckpoint");
+  writer.TextElement("name", def.name);
+  if (!def.description.empty()) writer.TextElement("description", def.description);
   if (!def.parent.empty()) {
-    out += "  <parent>\n    <name>" + xml::Escape(def.parent) + "</name>\n  </parent>\n";
+    writer.Start("parent");
+    writer.TextElement("name", def.parent);
+    writer.End();
   }
   if (def.creation_time != 0) {
-    out += "  <creationTime>" + std::to_string(def.creation_time) + "</creationTime>\n";
+    writer.TextElement("creationTime", std::to_string(def.creation_time));
   }
   if (!def.disks.empty()) {
-    out += "  <disks>\n";
+    writer.Start("disks");
     for (const auto& disk : def.disks) {
-      out += "    <disk name='" + xml::Escape(disk.name) + "'";
+      writer.Start("disk").Attribute("name", disk.name);
       if (disk.type != CheckpointType::Default) {
-        out += std::string(" checkpoint='") + CheckpointTypeToString(disk.type) + "'";
+        writer.Attribute("checkpoint", CheckpointTypeToString(disk.type));
       }
       if (!disk.bitmap.empty()) {
-        out += " bitmap='" + xml::Escape(disk.bitmap) + "'";
-        if ((flags & kFormatSize) && disk.size) out += " size='" + std::to_string(*disk.size) + "'";
+        writer.Attribute("bitmap", disk.bitmap);
+        if ((flags & kFormatSize) && disk.size)
+          writer.Attribute("size", std::to_string(*disk.size));
       }
-      out += "/>\n";
+      writer.End();
     }
-    out += "  </disks>\n";
+    writer.End();
   }
-  if (def.domain && !(flags & kFormatNoDomain)) {
-    out += def.domain->Format(2, (flags & kFormatSecure) != 0);
-  }
-  out += extra;
-  out += "</domaincheckpoint>\n";
+  if (def.domain && !(flags & kFormatNoDomain))
+    def.domain->Write(&writer, (flags & kFormatSecure) != 0);
+  if (extra) writer.Subtree(*extra);
+  writer.End();
   return out;
 }
 

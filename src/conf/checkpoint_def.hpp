@@ -55,10 +55,10 @@ CheckpointDef ParseCheckpoint(const std::string& text, unsigned flags);
 // Reads an already parsed and validated <domaincheckpoint> element.
 CheckpointDef CheckpointFromNode(const xml::Node& root, unsigned flags);
 
-// The document as libvirt formats it; `extra` (whole lines, already indented) goes right before
-// the closing tag (the store's private element).
+// The document as libvirt formats it; `extra` (the store's private element) goes right before
+// the closing tag.
 std::string FormatCheckpoint(const CheckpointDef& def, unsigned flags,
-                             const std::string& extra = "");
+                             const xml::Node* extra = nullptr);
 
 // libvirt's create rules: a missing name becomes the creation time in seconds, the new
 // checkpoint embeds the current definition, and its disks are aligned with it.

@@ -164,10 +164,20 @@ size_t DiskIndexOfTarget(const std::string& target) {
 }  // namespace
 
 std::string DomainDef::Format(int indent, bool secure) const {
-  if (secure) return xml::FormatElement(node_, indent);
+  std::string out;
+  xml::Writer writer(&out, indent);
+  Write(&writer, secure);
+  return out;
+}
+
+void DomainDef::Write(xml::Writer* writer, bool secure) const {
+  if (secure) {
+    writer->Subtree(node_);
+    return;
+  }
   xml::Node copy = node_;
   StripSecrets(&copy);
-  return xml::FormatElement(copy, indent);
+  writer->Subtree(copy);
 }
 
 void DomainDef::EnsureUuid(const std::string& preferred) {

@@ -8,6 +8,10 @@
 
 #include "xml/node.hpp"
 
+namespace virtckpt::xml {
+class Writer;
+}
+
 namespace virtckpt::conf {
 
 struct DiskSource {
@@ -61,6 +65,8 @@ class DomainDef {
   // The element formatted as libvirt does, starting at `indent` spaces. Without `secure`,
   // secrets such as <graphics passwd=...> are left out.
   std::string Format(int indent, bool secure) const;
+  // The same, as an element of a document being written.
+  void Write(xml::Writer* writer, bool secure) const;
 
   // Gives the definition a uuid when it has none: `preferred`, else a random one (libvirt
   // generates one on define).

@@ -92,4 +92,20 @@ void RenameDirectory(const std::string& from, const std::string& to) {
   }
 }
 
+int ChangeDirectory(const std::string& path) {
+  boost::system::error_code error;
+  fs::current_path(path, error);
+  return error.value();
+}
+
+std::optional<std::string> CurrentDirectory(int* error) {
+  boost::system::error_code code;
+  fs::path dir = fs::current_path(code);
+  if (code) {
+    *error = code.value();
+    return std::nullopt;
+  }
+  return dir.string();
+}
+
 }  // namespace virtckpt::util

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,5 +38,10 @@ void RemoveDirectoryContents(const std::string& path);
 void RemoveDirectory(const std::string& path);
 // Throws Error(Io) "Failed to rename directory 'FROM': REASON".
 void RenameDirectory(const std::string& from, const std::string& to);
+
+// chdir(2): 0, or why not (an errno value).
+int ChangeDirectory(const std::string& path);
+// The working directory; nullopt, with why not in *error (an errno value), when it has none.
+std::optional<std::string> CurrentDirectory(int* error);
 
 }  // namespace virtckpt::util

@@ -115,12 +115,17 @@ std::string ReadFile(const std::string& path) {
   return ReadInto<std::string>(path, kMaxFile, FileKind::Any);
 }
 
-int OpenForReadingError(const std::string& path) {
+int OpenForReadingError(const std::string& path, bool directory_is_error) {
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return errno;
   struct stat st;
-  if (fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) return EISDIR;
+  if (directory_is_error && fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) return EISDIR;
   return 0;
+}
+
+bool IsBlockDevice(const std::string& path) {
+  boost::system::error_code error;
+  return boost::filesystem::status(path, error).type() == boost::filesystem::block_file;
 }
 
 std::optional<FileStat> StatPath(const std::string& path) {

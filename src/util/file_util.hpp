@@ -22,8 +22,12 @@ std::string ReadStoreFile(const std::string& path);
 // The same, into memory meant for a big file (see large_alloc.hpp).
 LargeText ReadLargeFile(const std::string& path, size_t max_bytes);
 
-// 0 when `path` opens for reading and is no directory, else why not (an errno value).
-int OpenForReadingError(const std::string& path);
+// 0 when `path` opens for reading (and, with directory_is_error, is no directory), else why not
+// (an errno value).
+int OpenForReadingError(const std::string& path, bool directory_is_error = true);
+
+// Whether `path`, symlinks followed, is a block device.
+bool IsBlockDevice(const std::string& path);
 
 // What lstat(2) says of a file that changes whenever the file does.
 struct FileStamp {

@@ -35,17 +35,63 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
-void FormatElement(const Node& element, int indent, std::string* out) {
-  out->append(static_cast<size_t>(indent), ' ');
-  *out += '<';
-  *out += element.name();
-  for (const auto& [key, value] : element.attributes()) {
-    *out += ' ';
-    *out += key;
-    *out += "='";
-    *out += Escape(value);
-    *out += '\'';
+void Writer::Indent() { out_->append(static_cast<size_t>(indent_) + 2 * open_.size(), ' '); }
+
+void Writer::OpenContent() {
+  if (open_.empty() || !open_.back().start_tag_open) return;
+  *out_ += ">\n";
+  open_.back().start_tag_open = false;
+}
+
+Writer& Writer::Start(const std::string& name) {
+  OpenContent();
+  Indent();
+  *out_ += '<';
+  *out_ += name;
+  open_.push_back({name, true});
+  return *this;
+}
+
+void Writer::StartBlock(const std::string& name) {
+  Start(name);
+  OpenContent();
+}
+
+Writer& Writer::Attribute(const std::string& key, const std::string& value) {
+  *out_ += ' ';
+  *out_ += key;
+  *out_ += "='";
+  *out_ += Escape(value);
+  *out_ += '\'';
+  return *this;
+}
+
+void Writer::End() {
+  Open element = std::move(open_.back());
+  open_.pop_back();
+  if (element.start_tag_open) {
+    *out_ += "/>\n";
+    return;
   }
+  Indent();
+  *out_ += "</";
+  *out_ += element.name;
+  *out_ += ">\n";
+}
+
+void Writer::TextElement(const std::string& name, const std::string& text) {
+  OpenContent();
+  Indent();
+  *out_ += '<';
+  *out_ += name;
+  *out_ += '>';
+  *out_ += Escape(text);
+  *out_ += "</";
+  *out_ += name;
+  *out_ += ">\n";
+}
+
+void Writer::Subtree(const Node& element) {
   bool has_elements = false;
   bool has_text = false;
   for (const auto& child : element.children()) {
@@ -55,32 +101,42 @@ void FormatElement(const Node& element, int indent, std::string* out) {
       has_text = true;
     }
   }
-  if (!has_elements && !has_text) {
-    *out += "/>\n";
-    return;
-  }
   if (!has_elements) {
-    *out += '>';
-    *out += Escape(element.TextContent());
-    *out += "</";
-    *out += element.name();
-    *out += ">\n";
+    if (has_text) {
+      OpenContent();
+      Indent();
+      *out_ += '<';
+      *out_ += element.name();
+      for (const auto& [key, value] : element.attributes()) Attribute(key, value);
+      *out_ += '>';
+      *out_ += Escape(element.TextContent());
+      *out_ += "</";
+      *out_ += element.name();
+      *out_ += ">\n";
+      return;
+    }
+    Start(element.name());
+    for (const auto& [key, value] : element.attributes()) Attribute(key, value);
+    End();
     return;
   }
-  *out += ">\n";
+  Start(element.name());
+  for (const auto& [key, value] : element.attributes()) Attribute(key, value);
   for (const auto& child : element.children()) {
     if (child.IsElement()) {
-      FormatElement(child, indent + 2, out);
+      Subtree(child);
     } else if (!IsBlank(child.text())) {
-      out->append(static_cast<size_t>(indent + 2), ' ');
-      *out += Escape(child.text());
-      *out += '\n';
+      OpenContent();
+      Indent();
+      *out_ += Escape(child.text());
+      *out_ += '\n';
     }
   }
-  out->append(static_cast<size_t>(indent), ' ');
-  *out += "</";
-  *out += element.name();
-  *out += ">\n";
+  End();
+}
+
+void FormatElement(const Node& element, int indent, std::string* out) {
+  Writer(out, indent).Subtree(element);
 }
 
 std::string FormatElement(const Node& element, int indent) {

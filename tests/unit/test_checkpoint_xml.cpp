@@ -272,12 +272,22 @@ TEST_CASE("parse keeps what create ignores only for redefine", "[conf]") {
   CHECK(redefined.disks.empty());
 }
 
-TEST_CASE("FormatCheckpoint puts extra lines right before the closing tag", "[conf]") {
+TEST_CASE("FormatCheckpoint puts the extra element right before the closing tag", "[conf]") {
   CheckpointDef def;
   def.name = "c1";
   def.creation_time = 5;
-  CHECK(FormatCheckpoint(def, 0, "  <x/>\n") ==
+  virtckpt::xml::Node extra = virtckpt::xml::Node::Element("x");
+  CHECK(FormatCheckpoint(def, 0, &extra) ==
         "<domaincheckpoint>\n  <name>c1</name>\n  <creationTime>5</creationTime>\n  <x/>\n"
+        "</domaincheckpoint>\n");
+}
+
+TEST_CASE("FormatCheckpoint keeps a blank description as virsh does", "[conf]") {
+  CheckpointDef def;
+  def.name = "c1";
+  def.description = " ";
+  CHECK(FormatCheckpoint(def, 0) ==
+        "<domaincheckpoint>\n  <name>c1</name>\n  <description> </description>\n"
         "</domaincheckpoint>\n");
 }
 
@@ -373,6 +383,47 @@ TEST_CASE("xml::FormatElement formats like libvirt", "[xml]") {
       CHECK(test::ExampleDomain(name).Format(0, true) == text);
       CHECK(test::ExampleDomain(name).Format(0, false) == text);
     }
+  }
+}
+
+TEST_CASE("xml::Writer writes element by element in the same layout", "[xml]") {
+  using virtckpt::xml::Node;
+  using virtckpt::xml::Writer;
+  SECTION("nested elements, an empty one as <x/>, blank text kept") {
+    std::string out = "x\n";
+    Writer writer(&out, 2);
+    writer.Start("domaincheckpoint");
+    writer.TextElement("description", " ");
+    writer.Start("disks");
+    writer.Start("disk").Attribute("name", "v'da").Attribute("checkpoint", "no");
+    writer.End();
+    writer.End();
+    writer.End();
+    CHECK(out ==
+          "x\n"
+          "  <domaincheckpoint>\n"
+          "    <description> </description>\n"
+          "    <disks>\n"
+          "      <disk name='v&apos;da' checkpoint='no'/>\n"
+          "    </disks>\n"
+          "  </domaincheckpoint>\n");
+  }
+  SECTION("a block has both tags even when empty") {
+    std::string out;
+    Writer writer(&out);
+    writer.StartBlock("domaincheckpoint");
+    writer.End();
+    CHECK(out == "<domaincheckpoint>\n</domaincheckpoint>\n");
+  }
+  SECTION("a subtree goes in at the writer's depth") {
+    Node disk = Node::Element("disk");
+    disk.AppendChild(Node::Element("readonly"));
+    std::string out;
+    Writer writer(&out);
+    writer.Start("devices");
+    writer.Subtree(disk);
+    writer.End();
+    CHECK(out == "<devices>\n  <disk>\n    <readonly/>\n  </disk>\n</devices>\n");
   }
 }
 

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <climits>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "util/error.hpp"
 #include "util/file_util.hpp"
 #include "util/random_bytes.hpp"
+#include "util/temp_file.hpp"
 #include "util/unique_fd.hpp"
 
 namespace {
@@ -116,6 +119,56 @@ TEST_CASE("whether a file opens for reading") {
   CHECK(OpenForReadingError(tmp.path() + "/f") == 0);
   CHECK(OpenForReadingError(tmp.path()) == EISDIR);
   CHECK(OpenForReadingError(tmp.path() + "/missing") == ENOENT);
+  CHECK(OpenForReadingError(tmp.path(), false) == 0);
+}
+
+TEST_CASE("a temporary file has a new name, mode 0600 and the contents") {
+  TempDir tmp;
+  std::string a = CreateTempFile(tmp.path(), "virtckpt", ".xml", "<a/>\n");
+  std::string b = CreateTempFile(tmp.path(), "virtckpt", ".xml", "");
+  CHECK(a != b);
+  const std::string prefix = tmp.path() + "/virtckpt";
+  REQUIRE(a.size() == prefix.size() + 6 + 4);
+  CHECK(a.compare(0, prefix.size(), prefix) == 0);
+  CHECK(a.compare(a.size() - 4, 4, ".xml") == 0);
+  CHECK(ReadFile(a) == "<a/>\n");
+  CHECK(ReadFile(b).empty());
+  struct stat st;
+  REQUIRE(stat(a.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+  try {
+    CreateTempFile(tmp.path() + "/missing", "virtckpt", ".xml", "x");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()) ==
+          "g_mkstemp_full: failed to create temporary file: No such file or directory");
+  }
+  CHECK(Sorted(ListDirectory(tmp.path())) ==
+        Sorted({a.substr(tmp.path().size() + 1), b.substr(tmp.path().size() + 1)}));
+}
+
+TEST_CASE("the working directory is changed and read back") {
+  TempDir tmp;
+  int error = 0;
+  std::optional<std::string> before = CurrentDirectory(&error);
+  REQUIRE(before);
+  CHECK(ChangeDirectory(tmp.path() + "/missing") == ENOENT);
+  REQUIRE(ChangeDirectory(tmp.path()) == 0);
+  std::optional<std::string> now = CurrentDirectory(&error);
+  REQUIRE(ChangeDirectory(*before) == 0);
+  REQUIRE(now);
+  char real[PATH_MAX];
+  REQUIRE(realpath(tmp.path().c_str(), real));
+  CHECK(*now == real);
+}
+
+TEST_CASE("a block device is told from other files") {
+  TempDir tmp;
+  Touch(tmp.path() + "/f");
+  CHECK_FALSE(IsBlockDevice(tmp.path() + "/f"));
+  CHECK_FALSE(IsBlockDevice(tmp.path()));
+  CHECK_FALSE(IsBlockDevice("/dev/null"));
+  CHECK_FALSE(IsBlockDevice(tmp.path() + "/missing"));
 }
 
 TEST_CASE("random bytes are read") {

@@ -8,7 +8,6 @@
 namespace virtckpt::store::files {
 
 std::string FormatBitmapOps(const std::vector<BitmapOp>& ops) {
-  if (ops.empty()) return "<bitmapops/>\n";
   xml::Node root = xml::Node::Element("bitmapops");
   for (const auto& op : ops) {
     xml::Node& node = root.AppendChild(xml::Node::Element("op"));

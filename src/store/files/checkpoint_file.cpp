@@ -10,25 +10,24 @@ namespace virtckpt::store::files {
 
 namespace {
 
-std::string FormatInternal(const CheckpointMeta& meta) {
-  std::string out = std::string("  <internal state='") + CheckpointStateToString(meta.state) +
-                    "' link='" + std::to_string(meta.link_seq) + "'";
-  if (!meta.owner.empty()) out += " owner='" + xml::Escape(meta.owner) + "'";
-  if (meta.reconstructed) out += " reconstructed='yes'";
+xml::Node InternalElement(const CheckpointMeta& meta) {
+  xml::Node internal = xml::Node::Element("internal");
+  internal.SetAttribute("state", CheckpointStateToString(meta.state));
+  internal.SetAttribute("link", std::to_string(meta.link_seq));
+  if (!meta.owner.empty()) internal.SetAttribute("owner", meta.owner);
+  if (meta.reconstructed) internal.SetAttribute("reconstructed", "yes");
   if (meta.state == CheckpointState::Pending) {
-    out += " since='" + xml::Escape(meta.job_since) + "' started='" +
-           std::to_string(meta.job_started) + "'";
+    internal.SetAttribute("since", meta.job_since);
+    internal.SetAttribute("started", std::to_string(meta.job_started));
   }
-  if (meta.disks.empty()) return out + "/>\n";
-  out += ">\n";
   for (const auto& disk : meta.disks) {
-    out += "    <disk target='" + xml::Escape(disk.target) + "'";
-    if (!disk.source.empty()) out += " source='" + xml::Escape(disk.source) + "'";
-    if (!disk.format.empty()) out += " format='" + xml::Escape(disk.format) + "'";
-    if (disk.virtual_size) out += " size='" + std::to_string(*disk.virtual_size) + "'";
-    out += "/>\n";
+    xml::Node& node = internal.AppendChild(xml::Node::Element("disk"));
+    node.SetAttribute("target", disk.target);
+    if (!disk.source.empty()) node.SetAttribute("source", disk.source);
+    if (!disk.format.empty()) node.SetAttribute("format", disk.format);
+    if (disk.virtual_size) node.SetAttribute("size", std::to_string(*disk.virtual_size));
   }
-  return out + "  </internal>\n";
+  return internal;
 }
 
 CheckpointMeta ParseInternal(const xml::Node& node) {
@@ -55,7 +54,8 @@ CheckpointMeta ParseInternal(const xml::Node& node) {
 }  // namespace
 
 std::string FormatCheckpointFile(const CheckpointRecord& record) {
-  return conf::FormatCheckpoint(record.def, conf::kFormatSecure, FormatInternal(record.meta));
+  xml::Node internal = InternalElement(record.meta);
+  return conf::FormatCheckpoint(record.def, conf::kFormatSecure, &internal);
 }
 
 CheckpointRecord ParseCheckpointFile(const std::string& text, const std::string& source) {

@@ -3,13 +3,17 @@
 #include "util/strings.hpp"
 #include "xml/document.hpp"
 #include "xml/schema_path.hpp"
+#include "xml/writer.hpp"
 
 namespace virtckpt::store::files {
 
 std::string FormatSettings(const DomainSettings& settings) {
-  return std::string("<settings>\n  <bitmaps model='") + BitmapModelToString(settings.model) +
-         "' mode='" + BitmapModeToString(settings.mode) + "' granularity='" +
-         std::to_string(settings.granularity) + "'/>\n</settings>\n";
+  xml::Node root = xml::Node::Element("settings");
+  xml::Node& bitmaps = root.AppendChild(xml::Node::Element("bitmaps"));
+  bitmaps.SetAttribute("model", BitmapModelToString(settings.model));
+  bitmaps.SetAttribute("mode", BitmapModeToString(settings.mode));
+  bitmaps.SetAttribute("granularity", std::to_string(settings.granularity));
+  return xml::FormatElement(root);
 }
 
 DomainSettings ParseSettings(const std::string& text, const std::string& source) {
