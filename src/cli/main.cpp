@@ -41,11 +41,18 @@ int main(int argc, char** argv) {
   // virsh refuses an empty command string while it parses its arguments, before it connects,
   // and says nothing.
   if (options.words.size() == 1 && options.words[0].empty()) return 1;
+  std::vector<cli::ParsedCommand> commands;
+  try {
+    commands = cli::ParseArgv(options.words);
+  } catch (const cli::ParseError& e) {
+    for (const std::string& line : e.lines()) std::cerr << "error: " << line << "\n";
+    return 1;
+  }
   try {
     cli::Connection connection(options.uri);
     connection.set_readonly(options.readonly);
     cli::Context ctx{connection, std::cout, std::cerr, options.quiet, util::NowSeconds};
-    if (!options.words.empty()) return cli::RunArgv(ctx, options.words);
+    if (!options.words.empty()) return cli::RunParsed(ctx, commands);
     ctx.interactive = true;
     return cli::RunStream(ctx, std::cin, cli::StdinIsTerminal() ? "virtckpt # " : "");
   } catch (const util::Error& e) {

@@ -19,12 +19,6 @@ void PrintErrors(Context& ctx, const std::vector<std::string>& lines) {
 
 namespace {
 
-struct ParsedCommand {
-  const CommandDef* def = nullptr;
-  Arguments args;
-  bool help = false;
-};
-
 // Throws ParseError.
 ParsedCommand Parse(const std::vector<std::string>& words) {
   ParsedCommand parsed;
@@ -89,41 +83,38 @@ std::vector<std::string> UnexpectedErrorLines(const std::exception& e) {
           .what()};
 }
 
-int RunCommands(Context& ctx, const std::vector<std::vector<std::string>>& commands,
-                bool status_of_last) {
+int RunLine(Context& ctx, const std::string& line) {
   std::vector<ParsedCommand> parsed;
   try {
-    for (const auto& words : commands) parsed.push_back(Parse(words));
+    for (const auto& words : SplitCommandLine(line)) parsed.push_back(Parse(words));
   } catch (const ParseError& e) {
     PrintErrors(ctx, e.lines());
     return 1;
   }
   int rc = 0;
-  for (const auto& p : parsed) {
+  for (const auto& command : parsed) {
     if (ctx.quit) break;
-    int status = Execute(ctx, p);
-    rc = status_of_last ? status : rc | status;
+    rc |= Execute(ctx, command);
   }
   return rc;
 }
 
-int RunLine(Context& ctx, const std::string& line) {
-  try {
-    return RunCommands(ctx, SplitCommandLine(line), false);
-  } catch (const ParseError& e) {
-    PrintErrors(ctx, e.lines());
-    return 1;
-  }
+std::vector<ParsedCommand> ParseArgv(const std::vector<std::string>& words) {
+  if (words.empty()) return {};
+  std::vector<std::vector<std::string>> commands =
+      words.size() == 1 ? SplitCommandLine(words[0]) : std::vector<std::vector<std::string>>{words};
+  std::vector<ParsedCommand> parsed;
+  for (const auto& command : commands) parsed.push_back(Parse(command));
+  return parsed;
 }
 
-int RunArgv(Context& ctx, const std::vector<std::string>& words) {
-  if (words.size() != 1) return RunCommands(ctx, {words}, true);
-  try {
-    return RunCommands(ctx, SplitCommandLine(words[0]), true);
-  } catch (const ParseError& e) {
-    PrintErrors(ctx, e.lines());
-    return 1;
+int RunParsed(Context& ctx, const std::vector<ParsedCommand>& commands) {
+  int rc = 0;
+  for (const auto& command : commands) {
+    if (ctx.quit) break;
+    rc = Execute(ctx, command);
   }
+  return rc;
 }
 
 int RunStream(Context& ctx, std::istream& in, const std::string& prompt) {

@@ -27,17 +27,23 @@ void PrintErrors(Context& ctx, const std::vector<std::string>& lines);
 // then virsh's blank line; returns 1 if it failed.
 int RunCommand(Context& ctx, const CommandDef& def, const Arguments& args, bool help);
 
-// Parses every command of a list first (a parse error anywhere runs nothing), then runs them;
-// returns the last one's status, or 1 if any failed.
-int RunCommands(Context& ctx, const std::vector<std::vector<std::string>>& commands,
-                bool status_of_last);
-
-// Runs every command of a line (split at ';'); returns 1 if any failed.
+// Runs every command of a line (split at ';'; a parse error anywhere runs nothing); returns 1
+// if any failed.
 int RunLine(Context& ctx, const std::string& line);
 
-// argv mode: the words after the global options. One word is parsed as a command line; a
-// parse error anywhere runs nothing. Returns the last command's status.
-int RunArgv(Context& ctx, const std::vector<std::string>& words);
+// A command as parsed, ready to run.
+struct ParsedCommand {
+  const CommandDef* def = nullptr;
+  Arguments args;
+  bool help = false;
+};
+
+// argv mode: the words after the global options. One word is parsed as a command line. Parsed
+// before the connection is made, as virsh does: a parse error anywhere (ParseError) is reported
+// without connecting, and runs nothing.
+std::vector<ParsedCommand> ParseArgv(const std::vector<std::string>& words);
+// Runs them; returns the last command's status.
+int RunParsed(Context& ctx, const std::vector<ParsedCommand>& commands);
 
 // Commands read line by line; `prompt` is printed before each line when not empty. Returns 1 if
 // any command failed.

@@ -1,9 +1,7 @@
 #include "conf/domain_def.hpp"
 
-#include <cstdio>
-
+#include "conf/uuid.hpp"
 #include "util/error.hpp"
-#include "util/random_bytes.hpp"
 #include "util/strings.hpp"
 #include "xml/document.hpp"
 #include "xml/schema_path.hpp"
@@ -24,6 +22,11 @@ std::string DiskSource::Identity() const {
 }
 
 namespace {
+
+void SetText(xml::Node* element, const std::string& text) {
+  element->mutable_children().clear();
+  element->AppendChild(xml::Node::Text(text));
+}
 
 // The bus libvirt gives a disk whose <target> names none.
 std::string DefaultBus(const std::string& device, const std::string& target) {
@@ -81,7 +84,17 @@ void DomainDef::Reload() {
   if (name_.empty()) {
     throw Error(ErrorCode::XmlConfigError, "missing domain name information");
   }
-  uuid_ = node_.ChildText("uuid").value_or("");
+  uuid_.clear();
+  if (xml::Node* uuid = node_.FirstChild("uuid")) {
+    std::string text = uuid->TextContent();
+    if (!text.empty()) {
+      std::optional<std::string> canonical = ParseUuid(text);
+      if (!canonical) throw Error(ErrorCode::InternalError, "malformed uuid element");
+      // libvirt writes the uuid it read in its own form.
+      if (*canonical != text) SetText(uuid, *canonical);
+      uuid_ = *canonical;
+    }
+  }
   disks_.clear();
   if (const xml::Node* devices = node_.FirstChild("devices")) {
     for (const xml::Node* disk : devices->ChildElements("disk")) {
@@ -132,20 +145,6 @@ void StripSecrets(xml::Node* node) {
   }
 }
 
-std::string RandomUuid() {
-  unsigned char b[16] = {};
-  if (!util::ReadRandomBytes(b, sizeof b)) {
-    throw Error(ErrorCode::InternalError, "cannot read /dev/urandom for a uuid");
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  char out[37];
-  snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-           b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-           b[14], b[15]);
-  return out;
-}
-
 size_t DiskIndexOfTarget(const std::string& target) {
   // Orders vda < vdb < ... < vdz < vdaa, as libvirt's virDiskNameToIndex does.
   size_t start = 0;
@@ -182,9 +181,15 @@ void DomainDef::Write(xml::Writer* writer, bool secure) const {
 
 void DomainDef::EnsureUuid(const std::string& preferred) {
   if (!uuid_.empty()) return;
+  std::string value = preferred.empty() ? RandomUuid() : preferred;
+  if (xml::Node* empty = node_.FirstChild("uuid")) {
+    SetText(empty, value);
+    Reload();
+    return;
+  }
   std::vector<xml::Node>& children = node_.mutable_children();
   xml::Node uuid = xml::Node::Element("uuid");
-  uuid.AppendChild(xml::Node::Text(preferred.empty() ? RandomUuid() : preferred));
+  uuid.AppendChild(xml::Node::Text(value));
   auto it = children.begin();
   while (it != children.end() && !(it->IsElement() && it->name() == "name")) ++it;
   if (it != children.end()) ++it;

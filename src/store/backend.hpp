@@ -2,6 +2,7 @@
 // and nothing above src/store/ knows which one it talks to.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,8 +73,12 @@ class Backend {
   virtual bool Exists() const = 0;
   // Domain names, sorted.
   virtual std::vector<std::string> ListDomains() = 0;
-  // Resolves a name or uuid to a domain name.
-  virtual std::optional<std::string> ResolveDomain(const std::string& name_or_uuid) = 0;
+  // Resolves a name or uuid to a domain name as virsh does: text of a uuid's length (36) that
+  // reads as one names the domain with that uuid if there is one, else any text is a name.
+  std::optional<std::string> ResolveDomain(const std::string& name_or_uuid);
+  virtual bool HasDomain(const std::string& name) = 0;
+  // The domain with that uuid (given in libvirt's form, conf/uuid.hpp), if any.
+  virtual std::optional<std::string> DomainWithUuid(const std::string& uuid) = 0;
   // Throws Error(NotFound) "failed to get domain 'NAME'".
   virtual std::unique_ptr<DomainSession> Open(const std::string& name, Access access) = 0;
   // Creates a domain (settings given) or replaces its definition (settings kept unless given).
@@ -81,9 +86,12 @@ class Backend {
   virtual bool Define(const conf::DomainDef& def,
                       const std::optional<DomainSettings>& settings) = 0;
   // Removes the domain and everything the store keeps of it; refused with Error
-  // (OperationInvalid) while it has checkpoints, unless with_checkpoints. Returns the bitmap
-  // operations that were still pending, dropped with it.
-  virtual std::vector<BitmapOp> Undefine(const std::string& name, bool with_checkpoints) = 0;
+  // (OperationInvalid) while it has checkpoints, unless with_checkpoints. `check` sees the
+  // domain under the writer lock first and throws to refuse. Returns the bitmap operations that
+  // were still pending, dropped with it.
+  virtual std::vector<BitmapOp> Undefine(
+      const std::string& name, bool with_checkpoints,
+      const std::function<void(DomainSession&)>& check = [](DomainSession&) {}) = 0;
 };
 
 // What reads find when a store directory does not exist: an empty store (the default store,

@@ -10,7 +10,14 @@ using util::ErrorCode;
 
 namespace {
 
-[[noreturn]] void UuidTaken(const std::string& domain, const std::string& uuid) {
+// libvirt's two refusals: the uuid is another domain's, or the name is a domain's of another
+// uuid.
+[[noreturn]] void UuidTaken(const std::string& holder, const std::string& uuid) {
+  throw Error(ErrorCode::OperationFailed,
+              "domain '" + holder + "' is already defined with uuid " + uuid);
+}
+
+[[noreturn]] void NameTaken(const std::string& domain, const std::string& uuid) {
   throw Error(ErrorCode::OperationFailed,
               "domain '" + domain + "' already exists with uuid " + uuid);
 }
@@ -22,13 +29,13 @@ DomainDefinition::DomainDefinition(Backend& backend, conf::DomainDef def)
   // A store that does not exist yet holds no domain; its first define makes it.
   if (!backend_.Exists()) return;
   if (!def_.uuid().empty()) {
-    std::optional<std::string> holder = backend_.ResolveDomain(def_.uuid());
+    std::optional<std::string> holder = backend_.DomainWithUuid(def_.uuid());
     if (holder && *holder != def_.name()) {
       uuid_holder_ = holder;
       return;
     }
   }
-  if (backend_.ResolveDomain(def_.name()) == def_.name()) {
+  if (backend_.HasDomain(def_.name())) {
     session_ = backend_.Open(def_.name(), Access::Read);
     existing_ = std::make_unique<Catalog>(*session_);
   }
@@ -38,7 +45,7 @@ void DomainDefinition::CheckUuid() const {
   if (uuid_holder_) UuidTaken(*uuid_holder_, def_.uuid());
   if (!existing_) return;
   const std::string& old_uuid = existing_->domain().uuid();
-  if (!def_.uuid().empty() && def_.uuid() != old_uuid) UuidTaken(def_.name(), old_uuid);
+  if (!def_.uuid().empty() && def_.uuid() != old_uuid) NameTaken(def_.name(), old_uuid);
 }
 
 void DomainDefinition::EnsureUuid() {

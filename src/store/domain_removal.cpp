@@ -1,6 +1,5 @@
 #include "store/domain_removal.hpp"
 
-#include <memory>
 #include <optional>
 
 #include "store/catalog.hpp"
@@ -45,11 +44,9 @@ void RefuseRemovals(const conf::DomainDef& def, const Removals& removals) {
 
 std::vector<BitmapOp> UndefineDomain(Backend& backend, const std::string& name,
                                      bool with_checkpoints) {
-  {
-    std::unique_ptr<DomainSession> session = backend.Open(name, Access::Read);
-    Catalog(*session).RefuseWhilePending("undefine the domain");
-  }
-  return backend.Undefine(name, with_checkpoints);
+  return backend.Undefine(name, with_checkpoints, [](DomainSession& session) {
+    Catalog(session).RefuseWhilePending("undefine the domain");
+  });
 }
 
 }  // namespace virtckpt::store

@@ -45,6 +45,20 @@ for uri in qemu:///system test:///default xen://host/ qemu:; do
     "error: failed to connect to the hypervisor\nerror: unsupported URI '$uri': $accepted\n" -- \
     env VIRTCKPT_ROOT="$uri" "$VIRTCKPT" echo hi
 done
+# As virsh, the command line is parsed before the connection is made: a parse error is all
+# that is reported.
+for line in "nosuchcmd" "list --bogus" 'echo a\' "list; nosuch"; do
+  case $line in
+    nosuchcmd) want="error: unknown command: 'nosuchcmd'" ;;
+    "list --bogus") want="error: command 'list' doesn't support option --bogus" ;;
+    'echo a\') want='error: dangling \\' ;;
+    *) want="error: unknown command: 'nosuch'" ;;
+  esac
+  expect "'$line' with -c qemu:///system: the parse error only" 1 "" "$want\n" -- \
+    "$VIRTCKPT" -c qemu:///system "$line"
+done
+expect "nosuch extra with -c qemu:///system: the parse error only" 1 "" \
+  "error: unknown command: 'nosuch'\n" -- "$VIRTCKPT" -c qemu:///system nosuch extra
 nothing_in "URIs" "$T/cwd"
 
 missing="$T/missing"

@@ -662,6 +662,10 @@ def read_only(line):
         c[0] in READ_ONLY or (c[0] in PRINT_ONLY and "--print-xml" in c[1:]) for c in cmds)
 
 
+# The status of a line that only an interactive session can run (cd): none that a program shows.
+NO_STATUS = "none, interactive only"
+
+
 class Replays:
     """Exit statuses of the commands of an interactive session, from the program itself.
 
@@ -680,9 +684,10 @@ class Replays:
     calls change nothing when they fail).  If one of them did change something, a later
     command's output differs in its replay, and the harness says so.
 
-    cd is valid only in interactive mode: a line that runs it cannot be replayed, its status is
-    1 iff it printed an error (virsh's cmdCd returns false exactly when it reports one), and the
-    replays leave it out (they run in the directory the session had instead).
+    cd is valid only in interactive mode: a line that runs it cannot be replayed, and no program
+    shows a status for it, so its block says so (NO_STATUS) on both sides instead of giving one;
+    its output is compared as any other. The replays leave it out (they run in the directory the
+    session had instead).
     """
 
     def __init__(self, argv, env, work, timeout, workers, restore=None):
@@ -747,7 +752,7 @@ class Replays:
                 self.items[k][2].result()
             for line, result, future in self.items:
                 if future is None:
-                    result.rc = 1 if printed_error(result.err) else 0
+                    result.rc = NO_STATUS
                     continue
                 out, err, rc = future.result()
                 if (out, err) != (result.out, result.err):

@@ -264,7 +264,7 @@ TEST_CASE("define: a uuid another domain holds is refused", "[define][uuid]") {
   auto error = ErrorOf([&] { definition.CheckUuid(); });
   CHECK(error.first == ErrorCode::OperationFailed);
   CHECK(error.second ==
-        std::string("operation failed: domain 'single' already exists with uuid ") + kUuid);
+        std::string("operation failed: domain 'single' is already defined with uuid ") + kUuid);
 }
 
 TEST_CASE("define: a domain keeps its uuid", "[define][uuid]") {

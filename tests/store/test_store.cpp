@@ -1347,6 +1347,24 @@ TEST_CASE("undefine removes everything of the domain", "[undefine]") {
   REQUIRE(s.Shape() == " | current=-");
 }
 
+TEST_CASE("undefine's check sees the domain under the writer lock and can refuse", "[undefine]") {
+  Store s;
+  s.Create("c1");
+  std::string lock = s.dir() + "/lock";
+  REQUIRE(ErrorOf([&] {
+            s.backend().Undefine("single", true, [&](store::DomainSession& session) {
+              REQUIRE(session.checkpoints().size() == 1);
+              ScopedEnv timeout("VIRTCKPT_LOCK_TIMEOUT", "0");
+              REQUIRE(ErrorOf([&] {
+                        util::FileLock other(lock, util::FileLock::Mode::Exclusive);
+                      }) == "Timed out during operation: cannot acquire state change lock");
+              throw util::Error(util::ErrorCode::OperationInvalid, "refused");
+            });
+          }) == "Requested operation is not valid: refused");
+  REQUIRE(util::PathExists(s.file("c1")));
+  REQUIRE(s.backend().ListDomains() == std::vector<std::string>{"single"});
+}
+
 TEST_CASE("a store of a newer format is refused; an older one is upgraded by a writer",
           "[format]") {
   TempDir tmp;

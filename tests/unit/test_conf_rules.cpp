@@ -1,6 +1,6 @@
 // conf's rules that the commands call: hot-plug of device documents (conf/device_hotplug.hpp),
 // the files beside a definition (conf/domain_files.hpp), checkpoint names and the redefine
-// validation (conf/checkpoint_def.hpp).
+// validation (conf/checkpoint_def.hpp), uuids (conf/uuid.hpp).
 #include <catch2/catch.hpp>
 #include <string>
 #include <utility>
@@ -10,6 +10,7 @@
 #include "conf/device_hotplug.hpp"
 #include "conf/domain_def.hpp"
 #include "conf/domain_files.hpp"
+#include "conf/uuid.hpp"
 #include "error_of.hpp"
 #include "test_support.hpp"
 #include "util/error.hpp"
@@ -110,6 +111,47 @@ TEST_CASE("checkpoint names: libvirt's pattern, refused with it", "[checkpoint_n
                  std::string("invalid argument: checkpoint name '") + name +
                      "' must match [a-zA-Z0-9_-][a-zA-Z0-9_.-]*"});
   }
+}
+
+TEST_CASE("uuids: read as libvirt's virUUIDParse reads them, kept in its form", "[uuid]") {
+  const std::string canonical = "0b0a6a2c-5c4e-4d8e-9a77-1f3e2d4c5b6a";
+  for (const char* text :
+       {"0b0a6a2c-5c4e-4d8e-9a77-1f3e2d4c5b6a", "0B0A6A2C5C4E4D8E9A771F3E2D4C5B6A",
+        " \t0b0a6a2c5c4e4d8e9a771f3e2d4c5b6a\n", "0b-0a 6a2c5c4e4d8e9a771f3e2d4c5b6a",
+        "-0b0a6a2c5c4e4d8e9a771f3e2d4c5b6a"}) {
+    INFO(text);
+    CHECK(conf::ParseUuid(text) == canonical);
+  }
+  for (const char* text :
+       {"", " ", "garbage", "0-b0a6a2c5c4e4d8e9a771f3e2d4c5b6a", "0b0a6a2c5c4e4d8e9a771f3e2d4c5b6",
+        "0b0a6a2c5c4e4d8e9a771f3e2d4c5b6a00", "0b0a6a2c5c4e4d8e9a771f3e2d4c5b6ax",
+        "0b0a6a2c\t5c4e4d8e9a771f3e2d4c5b6a", "0b0a6a2c-5c4e-4d8e-9a77-1f3e2d4c5b6a-- "}) {
+    INFO(text);
+    CHECK(conf::ParseUuid(text) == std::nullopt);
+  }
+  const std::string random = conf::RandomUuid();
+  CHECK(conf::ParseUuid(random) == random);
+  CHECK(random[14] == '4');
+}
+
+TEST_CASE("uuids: a definition holds libvirt's form, an empty one is generated in place",
+          "[uuid]") {
+  conf::DomainDef upper = DomainFromXml(
+      "<domain type='test'><name>d</name><uuid>0B0A6A2C5C4E4D8E9A771F3E2D4C5B6A</uuid></domain>");
+  CHECK(upper.uuid() == "0b0a6a2c-5c4e-4d8e-9a77-1f3e2d4c5b6a");
+  CHECK(upper.Format(0, true) ==
+        "<domain type='test'>\n  <name>d</name>\n"
+        "  <uuid>0b0a6a2c-5c4e-4d8e-9a77-1f3e2d4c5b6a</uuid>\n</domain>\n");
+  conf::DomainDef empty =
+      DomainFromXml("<domain type='test'><uuid/><name>d</name><vcpu>1</vcpu></domain>");
+  CHECK(empty.uuid().empty());
+  empty.EnsureUuid("0b0a6a2c-5c4e-4d8e-9a77-1f3e2d4c5b6a");
+  CHECK(empty.Format(0, true) ==
+        "<domain type='test'>\n  <uuid>0b0a6a2c-5c4e-4d8e-9a77-1f3e2d4c5b6a</uuid>\n"
+        "  <name>d</name>\n  <vcpu>1</vcpu>\n</domain>\n");
+  CHECK(ErrorOf([] {
+          DomainFromXml("<domain type='test'><name>d</name><uuid>0-b</uuid></domain>");
+        }) == Result{ErrorCategory::Internal, "internal error: malformed uuid element"});
 }
 
 TEST_CASE("redefine validation: each disk with a bitmap is a disk of the definition",

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/filesystem.hpp>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <set>
@@ -41,19 +40,6 @@ constexpr int kDefineAttempts = 100;
 
 [[noreturn]] void NoDomain(const std::string& name) {
   throw Error(ErrorCode::DomainLookupFailed, "failed to get domain '" + name + "'");
-}
-
-// 32 lower-case hex digits, or nullopt when `text` is no uuid (libvirt accepts any case and
-// dashes anywhere).
-std::optional<std::string> NormalizeUuid(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '-') continue;
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (out.size() != 32) return std::nullopt;
-  return out;
 }
 
 conf::DomainDef ReadDomainFile(const std::string& path) {
@@ -493,19 +479,16 @@ class FileBackend : public Backend {
     return names;
   }
 
-  std::optional<std::string> ResolveDomain(const std::string& name_or_uuid) override {
+  bool HasDomain(const std::string& name) override {
+    if (!exists_) return NoStore<bool>();
+    return IsUsableDomainName(name) && util::PathExists(DomainFileName(DomainDir(name)));
+  }
+
+  std::optional<std::string> DomainWithUuid(const std::string& uuid) override {
     if (!exists_) return NoStore<std::optional<std::string>>();
-    if (IsUsableDomainName(name_or_uuid) &&
-        util::PathExists(DomainFileName(DomainDir(name_or_uuid)))) {
-      return name_or_uuid;
-    }
-    std::optional<std::string> wanted = NormalizeUuid(name_or_uuid);
-    if (!wanted) return std::nullopt;
     for (const std::string& name : ListDomains()) {
       try {
-        if (NormalizeUuid(ReadDomainFile(DomainFileName(DomainDir(name))).uuid()) == wanted) {
-          return name;
-        }
+        if (ReadDomainFile(DomainFileName(DomainDir(name))).uuid() == uuid) return name;
       } catch (const Error&) {
       }
     }
@@ -547,13 +530,15 @@ class FileBackend : public Backend {
     return is_new;
   }
 
-  std::vector<BitmapOp> Undefine(const std::string& name, bool with_checkpoints) override {
+  std::vector<BitmapOp> Undefine(const std::string& name, bool with_checkpoints,
+                                 const std::function<void(DomainSession&)>& check) override {
     if (!exists_) NoStore<void>();
     if (!IsUsableDomainName(name) || !util::PathExists(DomainFileName(DomainDir(name)))) {
       NoDomain(name);
     }
     Upgrade();
     FileSession session(DomainDir(name), Access::Write, IndexRefresh::Allowed);
+    check(session);
     return session.Undefine(with_checkpoints);
   }
 
