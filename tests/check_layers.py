@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fails when a file of src/LAYER/ includes a header of a layer above it.
 
-The layers, lowest first: util, xml, conf, qcow2, store, backup, cli. A layer may include its
+The layers, lowest first: util, xml, conf, qcow2, store, exchange, backup, cli. A layer may include its
 own headers and those of the layers below; src/store/files/ (the files backend) is included
 only by src/store/ itself (where the code that opens a backend lives) and by tests.
 
@@ -14,7 +14,7 @@ import re
 import sys
 import tempfile
 
-LAYERS = ["util", "xml", "conf", "qcow2", "store", "backup", "cli"]
+LAYERS = ["util", "xml", "conf", "qcow2", "store", "exchange", "backup", "cli"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 INCLUDE = re.compile(r'\s*#\s*include\s+"([^"]+)"')
 

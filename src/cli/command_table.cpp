@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "cli/completion.hpp"
 #include "cli/domain_commands.hpp"
+#include "cli/exchange_commands.hpp"
 #include "cli/help.hpp"
 #include "cli/shell_commands.hpp"
 
@@ -184,6 +185,33 @@ std::vector<CommandDef> BuildCommands() {
        "Edit the domain checkpoint XML for a named checkpoint",
        {kDomain, {"checkpointname", kString, "checkpoint name"}},
        RunCheckpointEdit},
+      {"checkpoint-export",
+       "export a domain's checkpoints",
+       "Write every checkpoint of a domain as a redefine-ready file, with a manifest of what "
+       "the store records, into a directory; or, with '-', one bundle document to standard "
+       "output; or, with --libvirt-layout, libvirt's checkpoint metadata files.",
+       {kDomain,
+        {"dir", kData, "directory to export into, or '-' for a bundle on standard output"},
+        {"no-domain", kBool, "exclude <domain> from the checkpoint files"},
+        {"security-info", kBool, "include security sensitive information in the files"},
+        {"libvirt-layout", kBool, "write DIR/DOMAIN/NAME.xml as libvirt's qemu driver does", true},
+        kJson},
+       RunCheckpointExport},
+      {"checkpoint-import",
+       "import checkpoints into a domain",
+       "Define the checkpoints of export directories, bundles ('-' for standard input), "
+       "checkpoint XML files or libvirt checkpoint metadata directories, parents first, as one "
+       "change: all of them or none.",
+       {kDomain,
+        {"source", kArgv, "export directory, bundle, checkpoint file or libvirt directory"},
+        {"redefine-validate", kBool, "validate the disks of each checkpoint against the domain"},
+        {"rename-domain", kBool,
+         "give the embedded <domain> the name and uuid of the target domain", true},
+        {"owner", kString, "record NAME as the owner of the imported checkpoints", true},
+        {"force", kBool, "replace checkpoints that differ, and take the export's settings", true},
+        {"dry-run", kBool, "print what would be done, and change nothing", true},
+        kJson},
+       RunCheckpointImport},
       {"checkpoint-info",
        "checkpoint information",
        "Returns basic information about a checkpoint.",
@@ -360,6 +388,7 @@ const std::vector<CommandGroup>& CommandGroups() {
        "checkpoint",
        {"checkpoint-create", "checkpoint-create-as", "checkpoint-delete", "checkpoint-dumpxml",
         "checkpoint-edit", "checkpoint-info", "checkpoint-list", "checkpoint-parent"}},
+      {"Checkpoint Export and Import", "exchange", {"checkpoint-export", "checkpoint-import"}},
       {"Backup", "backup", {"backup-begin", "backup-dumpxml"}},
       {"Backup Plans and Jobs", "plan", {"backup-plan", "backup-end", "bitmap-ops"}},
       {"Checkpoint Settings", "settings", {"domain-set"}},

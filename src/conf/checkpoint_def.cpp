@@ -114,6 +114,13 @@ CheckpointDef ParseCheckpoint(const std::string& text, unsigned flags) {
 std::string FormatCheckpoint(const CheckpointDef& def, unsigned flags, const xml::Node* extra) {
   std::string out;
   xml::Writer writer(&out);
+  WriteCheckpoint(def, flags, &writer, extra);
+  return out;
+}
+
+void WriteCheckpoint(const CheckpointDef& def, unsigned flags, xml::Writer* out,
+                     const xml::Node* extra) {
+  xml::Writer& writer = *out;
   writer.Start("domaincheckpoint");
   writer.TextElement("name", def.name);
   if (!def.description.empty()) writer.TextElement("description", def.description);
@@ -145,7 +152,6 @@ std::string FormatCheckpoint(const CheckpointDef& def, unsigned flags, const xml
     def.domain->Write(&writer, (flags & kFormatSecure) != 0);
   if (extra) writer.Subtree(*extra);
   writer.End();
-  return out;
 }
 
 void AlignDisks(CheckpointDef* def, const DomainDef& domain) {

@@ -59,6 +59,9 @@ CheckpointDef CheckpointFromNode(const xml::Node& root, unsigned flags);
 // the closing tag.
 std::string FormatCheckpoint(const CheckpointDef& def, unsigned flags,
                              const xml::Node* extra = nullptr);
+// The same, as an element of a document being written.
+void WriteCheckpoint(const CheckpointDef& def, unsigned flags, xml::Writer* writer,
+                     const xml::Node* extra = nullptr);
 
 // libvirt's create rules: a missing name becomes the creation time in seconds, the new
 // checkpoint embeds the current definition, and its disks are aligned with it.

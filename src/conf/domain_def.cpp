@@ -197,6 +197,17 @@ void DomainDef::EnsureUuid(const std::string& preferred) {
   Reload();
 }
 
+void DomainDef::Rename(const std::string& name, const std::string& uuid) {
+  if (xml::Node* element = node_.FirstChild("name")) SetText(element, name);
+  if (xml::Node* element = node_.FirstChild("uuid")) {
+    SetText(element, uuid);
+    Reload();
+    return;
+  }
+  Reload();
+  EnsureUuid(uuid);
+}
+
 void DomainDef::AttachDisk(const xml::Node& disk) {
   DomainDisk incoming = ParseDomainDisk(disk);
   if (FindDiskByTarget(incoming.target_dev)) {

@@ -71,6 +71,9 @@ class DomainDef {
   // Gives the definition a uuid when it has none: `preferred`, else a random one (libvirt
   // generates one on define).
   void EnsureUuid(const std::string& preferred = "");
+  // Gives the definition another name and uuid (a checkpoint imported into a clone or a
+  // restored domain); the rest of the document stays as it is.
+  void Rename(const std::string& name, const std::string& uuid);
   // Hot-plug: inserts a <disk> element among the disks of the same bus, ordered by target;
   // throws Error(OperationInvalid) if the target is taken.
   void AttachDisk(const xml::Node& disk);

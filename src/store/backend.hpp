@@ -85,6 +85,11 @@ class Backend {
   // Returns true if the domain was new.
   virtual bool Define(const conf::DomainDef& def,
                       const std::optional<DomainSettings>& settings) = 0;
+  // Creates a domain that does not exist yet together with `change` (its checkpoints and
+  // current checkpoint), as one unit: readers see the domain with all of it, or no domain.
+  // Throws Error(OperationFailed) when the domain exists.
+  virtual void Create(const conf::DomainDef& def, const DomainSettings& settings,
+                      const Change& change) = 0;
   // Removes the domain and everything the store keeps of it; refused with Error
   // (OperationInvalid) while it has checkpoints, unless with_checkpoints. `check` sees the
   // domain under the writer lock first and throws to refuse. Returns the bitmap operations that

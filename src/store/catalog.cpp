@@ -23,14 +23,6 @@ namespace {
   throw Error(ErrorCode::InvalidArg, what);
 }
 
-// An owner is kept in the checkpoint file's XML and in the index, and printed in tables: it
-// must survive all three unchanged.
-void CheckOwner(const std::string& owner) {
-  if (!util::IsPrintableUtf8(owner)) {
-    InvalidArgument("an owner must be UTF-8 text without control characters");
-  }
-}
-
 // Whether a checkpoint outside `doomed` still names `disk`'s bitmap for the same target and image.
 bool StillNamed(const BitmapNamers& namers,
                 const std::unordered_set<const CheckpointSummary*>& doomed,
@@ -77,6 +69,14 @@ CheckpointRecord Catalog::Read(const std::string& name) {
 void Catalog::Apply(const Change& change) {
   tree_.reset();
   session_.Commit(change);
+}
+
+// An owner is kept in the checkpoint file's XML and in the index, and printed in tables: it
+// must survive all three unchanged.
+void CheckOwner(const std::string& owner) {
+  if (!util::IsPrintableUtf8(owner)) {
+    InvalidArgument("an owner must be UTF-8 text without control characters");
+  }
 }
 
 std::string JobDescription(const BackupJob& job) {

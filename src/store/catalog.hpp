@@ -21,6 +21,9 @@ enum class DeleteMode { Single, WithChildren, ChildrenOnly };
 // "checkpoint 'NAME'", or "no new checkpoint" for a job that creates none.
 std::string JobDescription(const BackupJob& job);
 
+// Refuses with Error(InvalidArgument) an owner that is not printable UTF-8 text.
+void CheckOwner(const std::string& owner);
+
 class Catalog {
  public:
   explicit Catalog(DomainSession& session);
@@ -83,6 +86,11 @@ class Catalog {
   // Acknowledges that the recorded bitmap operations were carried out.
   void ClearBitmapOps();
 
+  // The disk identities of a redefined checkpoint: from its <domain>, else what was recorded;
+  // recorded sizes are kept for disks whose source and format did not change.
+  std::vector<DiskIdentity> RedefinedIdentities(const conf::CheckpointDef& def,
+                                                const CheckpointSummary* existing) const;
+
  private:
   void Apply(const Change& change);
   void ChangeDefinition(conf::DomainDef def);
@@ -90,10 +98,6 @@ class Catalog {
   CheckpointRecord NewRecord(conf::CheckpointDef def, const std::string& owner, int64_t now) const;
   // Stores it and makes it current; returns its name.
   std::string AddNew(CheckpointRecord record);
-  // The disk identities of a redefined checkpoint: from its <domain>, else what was recorded;
-  // recorded sizes are kept for disks whose source and format did not change.
-  std::vector<DiskIdentity> RedefinedIdentities(const conf::CheckpointDef& def,
-                                                const CheckpointSummary* existing) const;
   // Refuses to change a checkpoint that a pending backup job depends on.
   void CheckNotFrozen(const std::optional<BackupJob>& job, const std::string& name) const;
   BackupJob EndingJob() const;

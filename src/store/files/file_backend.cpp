@@ -48,6 +48,61 @@ conf::DomainDef ReadDomainFile(const std::string& path) {
   return conf::DomainDef::FromNode(xml::Document::Parse(util::ReadStoreFile(path), options).Root());
 }
 
+// Every file `change` writes or removes, in an order where each prefix is a sound state too;
+// `bitmap_ops` are the operations recorded before it.
+std::vector<FileChange> ChangedFiles(const Change& change,
+                                     const std::vector<BitmapOp>& bitmap_ops) {
+  std::vector<FileChange> files;
+  if (change.clear_bitmap_ops || !change.bitmap_ops.empty()) {
+    std::vector<BitmapOp> ops = change.clear_bitmap_ops ? std::vector<BitmapOp>{} : bitmap_ops;
+    ops.insert(ops.end(), change.bitmap_ops.begin(), change.bitmap_ops.end());
+    files.push_back({kBitmapOpsFile, FormatBitmapOps(ops)});
+  }
+  if (change.domain) files.push_back({kDomainFile, change.domain->Format(0, true)});
+  if (change.settings) files.push_back({kSettingsFile, FormatSettings(*change.settings)});
+  for (const auto& record : change.upserts) {
+    const std::string& name = record.def.name;
+    if (!conf::IsValidCheckpointName(name)) {
+      throw Error(ErrorCode::InvalidArg, "'" + name + "' is not a valid checkpoint name");
+    }
+    files.push_back({CheckpointEntryName(name), FormatCheckpointFile(record)});
+  }
+  if (change.set_current) {
+    files.push_back({kCurrentFile, change.current
+                                       ? std::optional<std::string>(*change.current + "\n")
+                                       : std::nullopt});
+  }
+  for (const auto& name : change.removals) files.push_back({CheckpointEntryName(name), {}});
+  if (change.set_job) {
+    files.push_back({kJobFile, change.job ? std::optional<std::string>(FormatBackupJob(*change.job))
+                                          : std::nullopt});
+  }
+  if (change.set_completed_job) {
+    files.push_back({kCompletedJobFile,
+                     change.completed_job
+                         ? std::optional<std::string>(FormatCompletedJob(*change.completed_job))
+                         : std::nullopt});
+  }
+  return files;
+}
+
+// Whether the domain directory makes a domain. A killed `checkpoint-import` of a new domain may
+// have committed its journal before it wrote domain.xml: the journal is carried out first.
+bool DomainDirectoryHoldsDomain(const std::string& dir) {
+  if (util::PathExists(DomainFileName(dir))) return true;
+  if (!util::PathExists(JournalFileName(dir))) return false;
+  try {
+    util::FileLock lock(LockFileName(dir), util::FileLock::Mode::Exclusive);
+    if (util::PathExists(JournalFileName(dir))) {
+      util::RemoveFileDurable(IndexFileName(dir));
+      ReplayJournal(dir);
+    }
+  } catch (const Error& e) {
+    if (e.category() != ErrorCategory::NotFound) throw;
+  }
+  return util::PathExists(DomainFileName(dir));
+}
+
 // Whether the session may rewrite a stale index: never in a store of an older format, which
 // read-only commands read as it is.
 enum class IndexRefresh { Allowed, Forbidden };
@@ -128,44 +183,15 @@ class FileSession : public DomainSession {
     if (access_ != Access::Write) {
       throw Error(ErrorCode::InternalError, "commit on a read-only session");
     }
-    // Every file the command changes, in an order where each prefix is a sound state too.
-    std::vector<FileChange> files;
-    if (change.clear_bitmap_ops || !change.bitmap_ops.empty()) {
-      std::vector<BitmapOp> ops = change.clear_bitmap_ops ? std::vector<BitmapOp>{} : bitmap_ops_;
-      ops.insert(ops.end(), change.bitmap_ops.begin(), change.bitmap_ops.end());
-      files.push_back({kBitmapOpsFile, FormatBitmapOps(ops)});
-    }
-    if (change.domain) files.push_back({kDomainFile, change.domain->Format(0, true)});
-    if (change.settings) files.push_back({kSettingsFile, FormatSettings(*change.settings)});
     for (const auto& record : change.upserts) {
       const std::string& name = record.def.name;
-      if (!conf::IsValidCheckpointName(name)) {
-        throw Error(ErrorCode::InvalidArg, "'" + name + "' is not a valid checkpoint name");
-      }
       if (unloadable_.count(name)) {
         throw Error(ErrorCode::OperationFailedCorrupt,
                     "checkpoint file '" + CheckpointPath(name) +
                         "' exists but cannot be loaded; move it away first");
       }
-      files.push_back({CheckpointEntryName(name), FormatCheckpointFile(record)});
     }
-    if (change.set_current) {
-      files.push_back({kCurrentFile, change.current
-                                         ? std::optional<std::string>(*change.current + "\n")
-                                         : std::nullopt});
-    }
-    for (const auto& name : change.removals) files.push_back({CheckpointEntryName(name), {}});
-    if (change.set_job) {
-      files.push_back({kJobFile, change.job
-                                     ? std::optional<std::string>(FormatBackupJob(*change.job))
-                                     : std::nullopt});
-    }
-    if (change.set_completed_job) {
-      files.push_back({kCompletedJobFile,
-                       change.completed_job
-                           ? std::optional<std::string>(FormatCompletedJob(*change.completed_job))
-                           : std::nullopt});
-    }
+    std::vector<FileChange> files = ChangedFiles(change, bitmap_ops_);
 
     std::vector<std::string> replaced;
     for (const auto& record : change.upserts) replaced.push_back(record.def.name);
@@ -471,7 +497,7 @@ class FileBackend : public Backend {
     if (!exists_) return NoStore<std::vector<std::string>>();
     std::vector<std::string> names;
     for (std::string& name : util::ListDirectory(root_)) {
-      if (IsUsableDomainName(name) && util::PathExists(DomainFileName(DomainDir(name)))) {
+      if (IsUsableDomainName(name) && DomainDirectoryHoldsDomain(DomainDir(name))) {
         names.push_back(std::move(name));
       }
     }
@@ -481,7 +507,7 @@ class FileBackend : public Backend {
 
   bool HasDomain(const std::string& name) override {
     if (!exists_) return NoStore<bool>();
-    return IsUsableDomainName(name) && util::PathExists(DomainFileName(DomainDir(name)));
+    return IsUsableDomainName(name) && DomainDirectoryHoldsDomain(DomainDir(name));
   }
 
   std::optional<std::string> DomainWithUuid(const std::string& uuid) override {
@@ -497,7 +523,7 @@ class FileBackend : public Backend {
 
   std::unique_ptr<DomainSession> Open(const std::string& name, Access access) override {
     if (!exists_) NoStore<void>();
-    if (!IsUsableDomainName(name) || !util::PathExists(DomainFileName(DomainDir(name)))) {
+    if (!IsUsableDomainName(name) || !DomainDirectoryHoldsDomain(DomainDir(name))) {
       NoDomain(name);
     }
     if (access == Access::Write) Upgrade();
@@ -530,10 +556,38 @@ class FileBackend : public Backend {
     return is_new;
   }
 
+  void Create(const conf::DomainDef& def, const DomainSettings& settings,
+              const Change& change) override {
+    CheckDomainName(def.name());
+    if (!exists_) {
+      util::MakeDirectories(root_, 0700);
+      exists_ = true;
+      format_ = 1;
+    }
+    Upgrade();
+    std::string dir = DomainDir(def.name());
+    std::unique_ptr<util::FileLock> lock = LockNewOrExisting(dir);
+    if (util::PathExists(JournalFileName(dir))) {
+      util::RemoveFileDurable(IndexFileName(dir));
+      ReplayJournal(dir);
+    }
+    RemoveLeftovers(dir);
+    if (util::PathExists(DomainFileName(dir))) {
+      throw Error(ErrorCode::OperationFailed, "domain '" + def.name() + "' already exists");
+    }
+    Change whole = change;
+    whole.domain.reset();
+    whole.settings = settings;
+    std::vector<FileChange> files = ChangedFiles(whole, {});
+    // domain.xml first: the domain exists from then on, and its first reader finds the journal.
+    files.insert(files.begin(), FileChange{kDomainFile, def.Format(0, true)});
+    ApplyWithJournal(dir, files);
+  }
+
   std::vector<BitmapOp> Undefine(const std::string& name, bool with_checkpoints,
                                  const std::function<void(DomainSession&)>& check) override {
     if (!exists_) NoStore<void>();
-    if (!IsUsableDomainName(name) || !util::PathExists(DomainFileName(DomainDir(name)))) {
+    if (!IsUsableDomainName(name) || !DomainDirectoryHoldsDomain(DomainDir(name))) {
       NoDomain(name);
     }
     Upgrade();
