@@ -71,6 +71,15 @@ bool IsCheckpointDocument(const std::string& path) {
 
 ExportSet CollectExport(store::Catalog& catalog, const ExportOptions& options) {
   catalog.RefuseWhilePending("export checkpoints");
+  std::vector<std::string> broken = catalog.unloadable();
+  if (!broken.empty()) {
+    std::string names;
+    for (const std::string& name : broken) names += (names.empty() ? "'" : ", '") + name + "'";
+    throw Error(ErrorCode::OperationFailedCorrupt,
+                "cannot export the checkpoints of domain '" + catalog.domain().name() +
+                    "': the files of " + names +
+                    " do not load (see the warnings); an export would leave them out");
+  }
   ExportSet set;
   if (options.secure) set.flags |= conf::kFormatSecure;
   if (options.no_domain) set.flags |= conf::kFormatNoDomain;

@@ -54,6 +54,8 @@ class DomainSession {
   virtual const std::optional<std::string>& current() const = 0;
   // Problems met while loading (a checkpoint file that does not parse, ...), one line each.
   virtual const std::vector<std::string>& warnings() const = 0;
+  // The checkpoints whose files exist but do not load (each also has its warning), sorted.
+  virtual std::vector<std::string> unloadable() const = 0;
   // Bitmap operations recorded and not yet acknowledged as carried out.
   virtual const std::vector<BitmapOp>& bitmap_ops() const = 0;
   // The backup job that has begun and not ended, as recorded by job.xml.

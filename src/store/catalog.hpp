@@ -34,6 +34,7 @@ class Catalog {
   const std::optional<std::string>& current() const { return session_.current(); }
   const DomainSettings& settings() const { return session_.settings(); }
   const std::vector<BitmapOp>& bitmap_ops() const { return session_.bitmap_ops(); }
+  std::vector<std::string> unloadable() const { return session_.unloadable(); }
   // Without building the tree.
   size_t checkpoint_count() const { return session_.checkpoints().size(); }
 

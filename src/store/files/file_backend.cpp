@@ -168,6 +168,9 @@ class FileSession : public DomainSession {
   const std::optional<BackupJob>& job() const override { return job_; }
   const std::optional<CompletedJob>& completed_job() const override { return completed_job_; }
   const std::vector<std::string>& warnings() const override { return warnings_; }
+  std::vector<std::string> unloadable() const override {
+    return std::vector<std::string>(unloadable_.begin(), unloadable_.end());
+  }
   const std::vector<BitmapOp>& bitmap_ops() const override { return bitmap_ops_; }
 
   CheckpointRecord ReadCheckpoint(const std::string& name) override {
