@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 #include <iterator>
 
@@ -86,6 +87,12 @@ void RunCheckpointImport(Context& ctx, const Arguments& args) {
   const std::vector<std::string>& sources = args.All("source");
   if (sources.empty()) {
     throw CommandError({"command 'checkpoint-import' requires <source> option"});
+  }
+  if (ctx.interactive &&
+      std::find(sources.begin(), sources.end(), std::string("-")) != sources.end()) {
+    throw CommandError(
+        {"standard input holds the commands: give the bundle as a file, or run "
+         "the import as the command line's only command"});
   }
   bool dry_run = args.Flag("dry-run");
   if (!dry_run) RefuseIfReadOnly(ctx);

@@ -388,10 +388,10 @@ const std::vector<CommandGroup>& CommandGroups() {
        "checkpoint",
        {"checkpoint-create", "checkpoint-create-as", "checkpoint-delete", "checkpoint-dumpxml",
         "checkpoint-edit", "checkpoint-info", "checkpoint-list", "checkpoint-parent"}},
-      {"Checkpoint Export and Import", "exchange", {"checkpoint-export", "checkpoint-import"}},
       {"Backup", "backup", {"backup-begin", "backup-dumpxml"}},
       {"Backup Plans and Jobs", "plan", {"backup-plan", "backup-end", "bitmap-ops"}},
       {"Checkpoint Settings", "settings", {"domain-set"}},
+      {"Checkpoint Export and Import", "exchange", {"checkpoint-export", "checkpoint-import"}},
       {"Virsh itself", "virsh", {"cd", "echo", "exit", "help", "pwd", "quit", "connect"}},
   };
   return groups;

@@ -127,9 +127,11 @@ void WriteExportDirectory(const std::string& dir, const ExportSet& set) {
     }
   }
   util::MakeDirectories(JoinPath(dir, kCheckpointFolder), 0700);
+  std::vector<std::pair<std::string, std::string>> files;
   for (size_t i = 0; i < set.documents.size(); ++i) {
-    util::WriteFileAtomic(JoinPath(dir, set.manifest.entries[i].file), set.documents[i]);
+    files.emplace_back(JoinPath(dir, set.manifest.entries[i].file), set.documents[i]);
   }
+  util::WriteFilesAtomic(files);
   util::WriteFileAtomic(
       JoinPath(dir, kManifestFile),
       FormatManifest(set.manifest, set.flags & conf::kFormatSecure, ManifestKind::Directory));
@@ -153,11 +155,13 @@ std::string WriteLibvirtLayout(const std::string& dir, const ExportSet& set) {
   std::string domain_dir = JoinPath(dir, set.manifest.domain_name);
   util::MakeDirectories(domain_dir, 0700);
   std::set<std::string> written;
+  std::vector<std::pair<std::string, std::string>> files;
   for (size_t i = 0; i < set.documents.size(); ++i) {
     std::string name = set.manifest.entries[i].name + ".xml";
-    util::WriteFileAtomic(JoinPath(domain_dir, name), LibvirtHeader() + set.documents[i]);
+    files.emplace_back(JoinPath(domain_dir, name), LibvirtHeader() + set.documents[i]);
     written.insert(name);
   }
+  util::WriteFilesAtomic(files);
   std::vector<std::string> entries = util::ListDirectory(domain_dir);
   std::sort(entries.begin(), entries.end());
   for (const std::string& name : entries) {

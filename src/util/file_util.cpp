@@ -168,6 +168,57 @@ void WriteFileAtomic(const std::string& path, const std::string& contents, unsig
   FsyncDirectory(dir);
 }
 
+void ReplaceFile(const std::string& path, const std::string& contents, unsigned mode) {
+  std::string tmp = TempFileName(path);
+  UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  if (!fd) ThrowIo("Failed to create file", tmp, errno);
+  try {
+    WriteAll(fd.get(), contents, tmp);
+    if (close(fd.release()) < 0) ThrowIo("Failed to close file", tmp, errno);
+    if (rename(tmp.c_str(), path.c_str()) < 0) ThrowIo("Failed to rename file", tmp, errno);
+  } catch (...) {
+    unlink(tmp.c_str());
+    throw;
+  }
+}
+
+void SyncFileSystem(const std::string& path) {
+  UniqueFd fd = OpenDirectory(path);
+  if (syncfs(fd.get()) < 0) ThrowIo("Failed to sync the file system of", path, errno);
+}
+
+void WriteFilesAtomic(const std::vector<std::pair<std::string, std::string>>& files,
+                      unsigned mode) {
+  std::vector<std::string> temps;
+  std::vector<std::string> dirs;
+  auto remove_temps = [&temps] {
+    for (const std::string& tmp : temps) unlink(tmp.c_str());
+  };
+  try {
+    for (const auto& [path, contents] : files) {
+      std::string tmp = TempFileName(path);
+      UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+      if (!fd) ThrowIo("Failed to create file", tmp, errno);
+      temps.push_back(tmp);
+      WriteAll(fd.get(), contents, tmp);
+      if (close(fd.release()) < 0) ThrowIo("Failed to close file", tmp, errno);
+      std::string dir = DirName(path);
+      if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+    }
+    // One flush of each file system instead of one per file.
+    for (const std::string& dir : dirs) SyncFileSystem(dir);
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (rename(temps[i].c_str(), files[i].first.c_str()) < 0) {
+        ThrowIo("Failed to rename file", temps[i], errno);
+      }
+    }
+  } catch (...) {
+    remove_temps();
+    throw;
+  }
+  for (const std::string& dir : dirs) FsyncDirectory(dir);
+}
+
 bool IsTempFileName(std::string_view name) {
   size_t infix = name.rfind(kTempInfix);
   if (infix == std::string_view::npos || infix == 0) return false;

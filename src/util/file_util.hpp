@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "util/large_alloc.hpp"
 
@@ -58,6 +60,16 @@ std::optional<FileStat> StatAt(int dirfd, const std::string& name);
 // fsync of the directory. Readers see the old or the new file, never a mix.
 void WriteFileAtomic(const std::string& path, const std::string& contents, unsigned mode = 0600);
 
+// Writes a temporary file and renames it to `path`, without waiting for the disk: readers see
+// the old or the new file, but only SyncFileSystem makes the new one durable.
+void ReplaceFile(const std::string& path, const std::string& contents, unsigned mode = 0600);
+// syncfs(2) of the file system that holds the directory `path`.
+void SyncFileSystem(const std::string& path);
+// WriteFileAtomic for many files at once: each is written to its temporary file, then every
+// file system involved is flushed once, then each is renamed into place. Each file is replaced
+// whole; a failure leaves some replaced and the others as they were.
+void WriteFilesAtomic(const std::vector<std::pair<std::string, std::string>>& files,
+                      unsigned mode = 0600);
 // WriteFileAtomic's temporary file for `path` in this process: PATH.tmpPID.
 std::string TempFileName(const std::string& path);
 // Whether `name` is one of WriteFileAtomic's temporary files (NAME.tmpPID): one that a killed

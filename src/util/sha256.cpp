@@ -54,6 +54,7 @@ uint32_t LoadBigEndian32(const unsigned char* bytes) {
 Sha256::Sha256() : state_(kInitialState) {}
 
 void Sha256::Update(std::string_view data) {
+  if (data.empty()) return;
   const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
   size_t size = data.size();
   total_size_ += size;
@@ -75,7 +76,7 @@ void Sha256::Update(std::string_view data) {
 std::string Sha256::HexDigest() const {
   Sha256 last = *this;
   // FIPS 180-4 §5.1.1: a 1 bit, zeros up to 448 bits modulo 512, then the message length in bits
-  // as a 64-bit big-endian number (modulo 2^64, beyond the standard's limit).
+  // as a 64-bit big-endian number.
   uint64_t bit_length = total_size_ * 8;
   std::array<unsigned char, kBlockSize + 8> padding{};
   padding[0] = 0x80;

@@ -1,6 +1,7 @@
 #include "store/files/journal.hpp"
 
 #include <boost/filesystem.hpp>
+#include <set>
 #include <string_view>
 
 #include "store/files/file_names.hpp"
@@ -17,6 +18,8 @@ constexpr const char* kHeader = "virtckpt-journal 1\n";
 [[noreturn]] void Corrupt(const std::string& why) {
   throw util::Error(util::ErrorCode::InternalCorruption, "malformed store journal: " + why);
 }
+
+std::string ParentOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
 // Only plain relative paths inside the domain directory.
 void CheckPath(const std::string& path) {
@@ -44,10 +47,13 @@ void RemoveUndoLinks(const std::string& dir, const std::vector<FileChange>& chan
 }
 
 // Applies the writes first, keeping each replaced file alive as a hard link (which needs no
-// data blocks), then the removals. If a write fails (a full disk), the applied ones are undone
-// by renaming the links back, and the error is rethrown: the command changed nothing.
+// data blocks), then the removals. The journal is on the disk already, so the files need not
+// reach it one by one: one flush of the file system makes them all durable before the journal
+// goes. If a write or the flush fails (a full disk), the applied ones are undone by renaming
+// the links back, and the error is rethrown: the command changed nothing.
 void ApplyUndoable(const std::string& dir, const std::vector<FileChange>& changes) {
   std::vector<std::pair<std::string, bool>> applied;  // path, had an old version
+  std::set<std::string> written_dirs;
   try {
     for (const auto& change : changes) {
       if (!change.content) continue;
@@ -57,9 +63,12 @@ void ApplyUndoable(const std::string& dir, const std::vector<FileChange>& change
       boost::system::error_code ec;
       boost::filesystem::create_hard_link(path, undo, ec);
       bool had_old = !ec;
-      util::WriteFileAtomic(path, *change.content);
+      util::ReplaceFile(path, *change.content);
       applied.emplace_back(path, had_old);
+      written_dirs.insert(ParentOf(path));
     }
+    if (!applied.empty()) util::SyncFileSystem(dir);
+    for (const std::string& written : written_dirs) util::FsyncDirectory(written);
   } catch (const util::Error&) {
     for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
       boost::system::error_code ec;
@@ -72,9 +81,13 @@ void ApplyUndoable(const std::string& dir, const std::vector<FileChange>& change
     throw;
   }
   RemoveUndoLinks(dir, changes);
+  std::set<std::string> removed_dirs;
   for (const auto& change : changes) {
-    if (!change.content) util::RemoveFileDurable(PathIn(dir, change.path));
+    if (change.content) continue;
+    std::string path = PathIn(dir, change.path);
+    if (util::RemoveFile(path)) removed_dirs.insert(ParentOf(path));
   }
+  for (const std::string& removed : removed_dirs) util::FsyncDirectory(removed);
 }
 
 }  // namespace
