@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # checkpoint-import and checkpoint-export on a full disk: an import that fails says "error: ..."
 # (one line) with status 1 and leaves every name, mode and byte of the store as it was, for an
-# import into a domain that exists (a) and one that defines the domain (b); an export that fails
+# import into a domain that exists (a), one that defines the domain (b) and one that makes the
+# store (none: no store directory is left behind); an export that fails
 # leaves the old export or no manifest, never a manifest naming a missing or partial file.
 #
 #   tests/store/crash_exchange_full_disk_test.sh VIRTCKPT [SOURCE_ROOT]
@@ -22,9 +23,17 @@ X=$WORK/export
 "$VIRTCKPT" -c "$WORK/chain" checkpoint-export $DOM "$X" >/dev/null || fail "export"
 make_target_store "$WORK/base-a"
 make_empty_store "$WORK/base-b"
+# copy_base STORE TO: a copy of store a or b, or no store at all (none).
+copy_base() {
+  if [ "$1" = none ]; then
+    rm -rf "$2"
+  else
+    copy_store "$WORK/base-$1" "$2"
+  fi
+}
 declare -A AFTER
-for store in a b; do
-  copy_store "$WORK/base-$store" "$WORK/ok"
+for store in a b none; do
+  copy_base $store "$WORK/ok"
   run_ok "store $store: import" "$VIRTCKPT" -c "$WORK/ok" checkpoint-import $DOM "$X"
   AFTER[$store]=$(domain_state "$WORK/ok")
 done
@@ -48,15 +57,14 @@ if ! command -v strace >/dev/null || ! strace -o /dev/null -e trace=getpid \
 else
   ran=$((ran + 1))
   note "ENOSPC at each call"
-  for store in a b; do
-    BASE=$WORK/base-$store
-    copy_store "$BASE" "$WORK/count"
+  for store in a b none; do
+    copy_base $store "$WORK/count"
     count_store_calls "$WORK/count" "$WORK/calls" checkpoint-import $DOM "$X" ||
       fail "store $store: the import fails"
     failed=0 succeeded=0
     while read -r syscall occurrence paths; do
       case $syscall in write | openat | mkdir | link | rename) ;; *) continue ;; esac
-      copy_store "$BASE" "$WORK/full"
+      copy_base $store "$WORK/full"
       snapshot=$(snapshot_tree "$WORK/full")
       ctx="store $store: ENOSPC at $syscall $occurrence ($paths)"
       (strace -f -qq -o /dev/null -e trace="$syscall" -e inject="$syscall:error=ENOSPC:when=$occurrence" \

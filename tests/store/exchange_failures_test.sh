@@ -14,7 +14,8 @@
 # before (the index, current and lock file included), and so must what readers see (list --all,
 # the tree, the JSON listing, the definition, the settings); in (b) the domain does not exist
 # afterwards, in (c) the store directory does not. The undamaged exports then import into both
-# stores.
+# stores. An export into a path that cannot be a directory, or into a read-only directory with
+# an earlier export, exits 1 with its error and changes nothing.
 #
 #   tests/store/exchange_failures_test.sh VIRTCKPT [SOURCE_ROOT]
 . "$(dirname "$0")/crash_lib.sh"
@@ -101,4 +102,47 @@ for variant in chain branch; do
     [ "$(cat "$WORK/ok/$DOM/current")" = "$current" ] || fail "$variant into $store: current"
   done
 done
+note "exports that cannot be written"
+# expect_failed_export CONTEXT EXPECTED_STDERR DIR: the export to DIR exits 1 with virsh's empty
+# line and exactly EXPECTED_STDERR.
+expect_failed_export() {
+  "$VIRTCKPT" -c "$WORK/chain" checkpoint-export $DOM "$3" >"$WORK/out" 2>"$WORK/err"
+  local rc=$?
+  [ $rc -eq 1 ] || fail "$1: exit $rc"
+  cmp -s "$WORK/out" "$WORK/newline" || fail "$1: stdout '$(cat "$WORK/out")'"
+  [ "$(cat "$WORK/err")" = "$2" ] || fail "$1: stderr '$(cat "$WORK/err")', expected '$2'"
+}
+: >"$WORK/a-file"
+expect_failed_export "export into a regular file" \
+  "error: Failed to create directory '$WORK/a-file': Not a directory" "$WORK/a-file"
+expect_failed_export "export under a regular file" \
+  "error: Failed to create directory '$WORK/a-file': Not a directory" "$WORK/a-file/dir"
+[ -f "$WORK/a-file" ] && [ ! -s "$WORK/a-file" ] || fail "the regular file changed"
+# A directory with an earlier export that cannot be written: read-only (a tmpfs remounted
+# read-only, for root, whom modes do not stop; else the directory's mode). The export changes
+# nothing in it.
+RO=$WORK/read-only
+mkdir "$RO"
+how=""
+if [ "$(id -u)" -eq 0 ]; then
+  if mount -t tmpfs -o size=1m,mode=0700 tmpfs "$RO" 2>/dev/null; then
+    MOUNTED=$RO
+    "$VIRTCKPT" -c "$WORK/branch" checkpoint-export $DOM "$RO/exp" >/dev/null || fail "old export"
+    mount -o remount,ro "$RO" && how="a read-only tmpfs"
+  fi
+else
+  "$VIRTCKPT" -c "$WORK/branch" checkpoint-export $DOM "$RO/exp" >/dev/null || fail "old export"
+  chmod 0500 "$RO/exp" "$RO/exp/checkpoints" && how="mode 0500"
+fi
+if [ -z "$how" ]; then
+  echo "   the export into a read-only directory skipped: cannot make one here"
+else
+  before=$(snapshot_tree "$RO/exp")
+  expect_failed_export "export into $how" \
+    "error: Failed to remove file '$RO/exp/manifest.xml': $([ "$how" = "mode 0500" ] && echo "Permission denied" || echo "Read-only file system")" \
+    "$RO/exp"
+  [ "$(snapshot_tree "$RO/exp")" = "$before" ] || fail "the export into $how changed it"
+  echo "   the export into a directory on $how fails, and changes nothing"
+  if [ -n "$MOUNTED" ]; then umount "$RO" && MOUNTED=""; else chmod 0700 "$RO/exp" "$RO/exp/checkpoints"; fi
+fi
 finish

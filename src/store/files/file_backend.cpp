@@ -643,7 +643,7 @@ class FileBackend : public Backend {
       if (made.root) {
         std::vector<std::string> names = util::ListDirectory(root_);
         std::string format = StoreFormatFileName(root_);
-        if (names.size() == 1 && PathIn(root_, names[0]) == format) {
+        if (names.empty() || (names.size() == 1 && PathIn(root_, names[0]) == format)) {
           util::RemoveFile(format);
           util::RemoveDirectory(root_);
           exists_ = false;
