@@ -11,7 +11,7 @@
 # domain fails on its last checkpoint's write (ENOSPC) while the reader lists: the domain is
 # never listed. Where strace can inject faults, each of the writer's renames is delayed by 20
 # ms, so that the reader runs in the middle of each import; the failing import needs it (and is
-# skipped without).
+# skipped without). Two exports into one directory at once leave a manifest whose files match it.
 #
 # Environment: CONCURRENT_ROUNDS (imports of each kind, default 3).
 . "$(dirname "$0")/crash_lib.sh"
@@ -137,4 +137,34 @@ else
   [ "$reads" -ge 2 ] || fail "the reader listed only $reads times"
   [ ! -e "$ROOT/failing" ] || fail "the failing import left $(find "$ROOT/failing" | tr '\n' ' ')"
 fi
+note "two exports into one directory at once, $ROUNDS times"
+# One with <domain>, one without: files of the same names and other contents. Each export holds
+# the directory's lock from the old manifest's removal to the new one's rename, so the
+# manifest that is left names the files of the export that wrote it.
+check_export_files() {  # check_export_files DIR CONTEXT
+  local file sum
+  [ -e "$1/manifest.xml" ] || {
+    fail "$2: no manifest"
+    return
+  }
+  while read -r file sum; do
+    [ -f "$1/$file" ] && [ "$(sha256sum <"$1/$file" | cut -d' ' -f1)" = "$sum" ] ||
+      fail "$2: the manifest names $file, missing or not matching"
+  done < <(entry_files "$1/manifest.xml")
+}
+SLOWER=()
+[ ${#SLOW[@]} -eq 0 ] || SLOWER=(strace -f -qq -o /dev/null -e trace=rename -e inject=rename:delay_exit=7000)
+FASTER=()
+[ ${#SLOW[@]} -eq 0 ] || FASTER=(strace -f -qq -o /dev/null -e trace=rename -e inject=rename:delay_exit=5000)
+for r in $(seq 1 "$ROUNDS"); do
+  rm -rf "$WORK/exp"
+  "${SLOWER[@]}" "$VIRTCKPT" -c "$WORK/chain" checkpoint-export $DOM "$WORK/exp" \
+    >/dev/null 2>"$WORK/export-1.err" &
+  first=$!
+  sleep "0.0$r"
+  "${FASTER[@]}" "$VIRTCKPT" -c "$WORK/chain" checkpoint-export $DOM "$WORK/exp" --no-domain \
+    >/dev/null 2>"$WORK/export-2.err" || fail "round $r: the second export: $(cat "$WORK/export-2.err")"
+  wait $first || fail "round $r: the first export: $(cat "$WORK/export-1.err")"
+  check_export_files "$WORK/exp" "round $r"
+done
 finish

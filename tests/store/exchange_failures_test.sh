@@ -14,7 +14,8 @@
 # before (the index, current and lock file included), and so must what readers see (list --all,
 # the tree, the JSON listing, the definition, the settings); in (b) the domain does not exist
 # afterwards, in (c) the store directory does not. The undamaged exports then import into both
-# stores. An export into a path that cannot be a directory, or into a read-only directory with
+# stores. The same damages in a bundle, at the first, a middle and the last entry, fail alike
+# (naming BUNDLE#NAME). An export into a path that cannot be a directory, or into a read-only directory with
 # an earlier export, exits 1 with its error and changes nothing.
 #
 #   tests/store/exchange_failures_test.sh VIRTCKPT [SOURCE_ROOT]
@@ -86,6 +87,46 @@ echo "   $imports failing imports ($CHECKPOINTS positions x $(wc -w <<<"$DAMAGES
 for store in a b none; do
   [ "$(snapshot_tree "$WORK/$store")" = "${SNAP[$store]}" ] || fail "store $store changed"
 done
+
+note "damaged bundles"
+# The same damages in a bundle of the chain (bundle_of_export gives what checkpoint-export -
+# prints), at the first, a middle and the last entry: an entry's document is named
+# BUNDLE#NAME; one that the bundle's schema refuses makes the bundle itself refused.
+x=$WORK/x-chain
+B=$WORK/bundle.xml
+"$VIRTCKPT" -q -c "$WORK/chain" checkpoint-export $DOM - >"$WORK/real-bundle.xml" || fail "bundle"
+bundle_of_export "$x" >"$B"
+cmp -s "$B" "$WORK/real-bundle.xml" || fail "bundle_of_export is not checkpoint-export's bundle"
+bundle_imports=0
+for pos in 1 10 $CHECKPOINTS; do
+  for damage in $DAMAGES; do
+    damage_export "$x" "$pos" "$damage" || continue
+    bundle_of_export "$x" >"$B"
+    name=${BAD_FILE##*/}
+    name=${name%.xml}
+    if [ "$damage" = schema ]; then
+      expected="error: cannot import '$B'"$'\n'"error: XML document failed to validate against schema: Unable to validate doc against $VIRTCKPT_SCHEMA_DIR/checkpointbundle.rng"$'\n'"Element domaincheckpoint has extra content: bogus"
+    else
+      expected="error: cannot import '$B#$name'"$'\n'"error: $BAD_REASON"
+    fi
+    for store in a b; do
+      bundle_imports=$((bundle_imports + 1))
+      ctx="bundle, entry $pos ($name) $damage, store $store"
+      "$VIRTCKPT" -c "$WORK/$store" checkpoint-import $DOM "$B" >"$WORK/out" 2>"$WORK/err"
+      rc=$?
+      [ $rc -eq 1 ] || fail "$ctx: exit $rc"
+      cmp -s "$WORK/out" "$WORK/newline" || fail "$ctx: stdout '$(cat "$WORK/out")'"
+      # The schema's complaint goes on with what libxml2 makes of the rest of the bundle.
+      [ "$(head -n "$(wc -l <<<"$expected")" "$WORK/err")" = "$expected" ] ||
+        fail "$ctx: stderr '$(cat "$WORK/err")', expected '$expected'"
+      [ $damage = schema ] || [ "$(wc -l <"$WORK/err")" = 2 ] || fail "$ctx: stderr '$(cat "$WORK/err")'"
+      [ "$(snapshot_tree "$WORK/$store")" = "${SNAP[$store]}" ] || fail "$ctx: the store changed"
+      [ "$(domain_state "$WORK/$store")" = "${STATE[$store]}" ] || fail "$ctx: readers see another state"
+    done
+    restore_export "$x"
+  done
+done
+echo "   $bundle_imports failing imports of bundles"
 
 note "the undamaged exports"
 for variant in chain branch; do

@@ -193,3 +193,34 @@ leftovers_of() {
   [ -d "$1/$DOM" ] || return 0
   find "$1/$DOM" \( -name '*.tmp[0-9]*' -o -name '*.undo' -o -name journal \) -printf '%P\n' | sort
 }
+
+# bundle_of_export DIR: the bundle (checkpoint-export DOMAIN -) that carries the export in DIR:
+# its manifest as <checkpointbundle>, without file attributes, each document (indented under
+# its entry) as the entry's last child.
+bundle_of_export() {
+  awk -v dir="$1" '
+    function emit(file,    line) {
+      while ((getline line <(dir "/" file)) > 0) print "      " line
+      close(dir "/" file)
+    }
+    NR == 1 { sub(/^<checkpointmanifest/, "<checkpointbundle"); print; next }
+    /^<\/checkpointmanifest>$/ { print "</checkpointbundle>"; next }
+    /^    <checkpoint name=/ {
+      line = $0
+      match(line, / file='\''[^'\'']*'\''/)
+      file = substr(line, RSTART + 7, RLENGTH - 8)
+      sub(/ file='\''[^'\'']*'\''/, "", line)
+      if (line ~ /\/>$/) {
+        sub(/\/>$/, ">", line)
+        print line
+        emit(file)
+        print "    </checkpoint>"
+      } else {
+        print line
+        pending = file
+      }
+      next
+    }
+    /^    <\/checkpoint>$/ { emit(pending); print; next }
+    { print }' "$1/manifest.xml"
+}
