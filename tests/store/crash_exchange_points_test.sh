@@ -57,7 +57,7 @@ campaign() {
   for order in list checkpoints-first; do after[$order]=$(domain_state "$WORK/count" $order); done
   [ "${after[list]}" != "${before[list]}" ] || fail "store $store: the import changes nothing"
   # The whole import: the 20 checkpoints of the export, c20 current, the export's settings.
-  [ "$(grep -c '"name":"c[0-9]*","parent"' <<<"${after[list]}")" = $CHECKPOINTS ] ||
+  [ "$(grep -o '"name":"c[0-9]*","parent"' <<<"${after[list]}" | wc -l)" = $CHECKPOINTS ] ||
     fail "store $store: the import does not list the $CHECKPOINTS checkpoints"
   grep -q '"name":"c20","parent":"c19",[^}]*"current":true' <<<"${after[list]}" ||
     fail "store $store: c20 is not current after the import"

@@ -143,6 +143,16 @@ for variant in chain branch; do
     [ "$(cat "$WORK/ok/$DOM/current")" = "$current" ] || fail "$variant into $store: current"
   done
 done
+for store in a b; do
+  rm -rf "$WORK/ok"
+  cp -a "$WORK/$store" "$WORK/ok"
+  run_ok "import of the bundle into store $store" \
+    "$VIRTCKPT" -c "$WORK/ok" checkpoint-import $DOM "$WORK/real-bundle.xml"
+  run_ok "list after it" "$VIRTCKPT" -c "$WORK/ok" checkpoint-list $DOM --name
+  [ "$(sed '/^$/d' <<<"$OUT" | grep -c '^c[0-9]*$')" = $CHECKPOINTS ] ||
+    fail "bundle into $store: listed $(tr '\n' ' ' <<<"$OUT")"
+done
+
 note "exports that cannot be written"
 # expect_failed_export CONTEXT EXPECTED_STDERR DIR: the export to DIR exits 1 with virsh's empty
 # line and exactly EXPECTED_STDERR.
