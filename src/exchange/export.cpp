@@ -5,6 +5,7 @@
 
 #include "util/directory.hpp"
 #include "util/error.hpp"
+#include "util/file_lock.hpp"
 #include "util/file_util.hpp"
 #include "util/sha256.hpp"
 #include "xml/document.hpp"
@@ -116,6 +117,9 @@ std::string ExportFileName(const std::string& checkpoint) {
 
 void WriteExportDirectory(const std::string& dir, const ExportSet& set) {
   util::MakeDirectories(dir, 0700);
+  // One export at a time into DIR: two at once would each write their files over the other's,
+  // and the manifest written last would name files that are not the ones it describes.
+  util::FileLock lock(dir, util::FileLock::Mode::ExclusiveDirectory);
   std::vector<std::string> old_files = FilesOfOldExport(dir);
   // From here until the new manifest is in place, DIR holds no manifest at all.
   util::RemoveFileDurable(JoinPath(dir, kManifestFile));
@@ -154,6 +158,9 @@ std::string LibvirtHeader() {
 std::string WriteLibvirtLayout(const std::string& dir, const ExportSet& set) {
   std::string domain_dir = JoinPath(dir, set.manifest.domain_name);
   util::MakeDirectories(domain_dir, 0700);
+  // One export at a time into it: a second one would remove the first one's documents as
+  // "other checkpoint documents".
+  util::FileLock lock(domain_dir, util::FileLock::Mode::ExclusiveDirectory);
   std::set<std::string> written;
   std::vector<std::pair<std::string, std::string>> files;
   for (size_t i = 0; i < set.documents.size(); ++i) {

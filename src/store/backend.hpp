@@ -88,8 +88,9 @@ class Backend {
   virtual bool Define(const conf::DomainDef& def,
                       const std::optional<DomainSettings>& settings) = 0;
   // Creates a domain that does not exist yet together with `change` (its checkpoints and
-  // current checkpoint), as one unit: readers see the domain with all of it, or no domain.
-  // Throws Error(OperationFailed) when the domain exists.
+  // current checkpoint), as one unit: readers see the domain with all of it, or no domain. A
+  // failure leaves the store as it was (what it made of the domain's directory, or the store's,
+  // is removed). Throws Error(OperationFailed) when the domain exists.
   virtual void Create(const conf::DomainDef& def, const DomainSettings& settings,
                       const Change& change) = 0;
   // Removes the domain and everything the store keeps of it; refused with Error

@@ -34,8 +34,12 @@ bool StillNamed(int fd, const std::string& path) {
 }
 
 UniqueFd OpenLockFile(const std::string& path, FileLock::Mode mode) {
-  int flags = mode == FileLock::Mode::Exclusive ? O_RDWR | O_CREAT : O_RDONLY;
-  UniqueFd fd(open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, 0600));
+  int flags = mode == FileLock::Mode::Exclusive            ? O_RDWR | O_CREAT
+              : mode == FileLock::Mode::ExclusiveDirectory ? O_RDONLY | O_DIRECTORY
+                                                           : O_RDONLY;
+  // A directory may be named through a symlink (an export into /tmp/link); a lock file not.
+  if (mode != FileLock::Mode::ExclusiveDirectory) flags |= O_NOFOLLOW;
+  UniqueFd fd(open(path.c_str(), flags | O_CLOEXEC, 0600));
   if (fd) return fd;
   int err = errno;
   if (err == ENOENT) {
@@ -67,7 +71,7 @@ FileLock::FileLock(const std::string& path, Mode mode) {
   // (libfaketime in tests) or set back.
   const auto limit = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::duration<double>(LockTimeoutSeconds()));
-  const int op = (mode == Mode::Exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB;
+  const int op = (mode == Mode::Shared ? LOCK_SH : LOCK_EX) | LOCK_NB;
   std::chrono::microseconds waited(0);
   std::chrono::microseconds pause(200);
   for (;;) {
@@ -91,7 +95,7 @@ FileLock::FileLock(const std::string& path, Mode mode) {
     // Removed (the domain was undefined) or replaced while we waited: the lock we hold guards
     // nothing any more.
     fd.reset();
-    if (mode == Mode::Shared && access(path.c_str(), F_OK) < 0) {
+    if (mode != Mode::Exclusive && access(path.c_str(), F_OK) < 0) {
       throw Error(ErrorCode::SystemErrorMissing,
                   "Failed to open lock file '" + path + "': " + std::strerror(ENOENT));
     }

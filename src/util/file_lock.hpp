@@ -9,12 +9,14 @@ namespace virtckpt::util {
 
 class FileLock {
  public:
-  enum class Mode { Shared, Exclusive };
+  // ExclusiveDirectory: an exclusive lock on a directory itself (opened read-only, never made),
+  // for writers of a directory outside the store (an export directory).
+  enum class Mode { Shared, Exclusive, ExclusiveDirectory };
   // Waits at most LockTimeoutSeconds() for the lock, then throws Error(Busy) with libvirt's
   // "Timed out during operation: cannot acquire state change lock". An exclusive lock creates
   // the file (0600) if needed; a shared one only opens it and throws Error(NotFound) when it is
-  // missing. A lock file that was removed or replaced while this waited is opened again, so two
-  // holders of an exclusive lock never coexist.
+  // missing, and so does a directory's. A lock file that was removed or replaced while this
+  // waited is opened again, so two holders of an exclusive lock never coexist.
   FileLock(const std::string& path, Mode mode);
 
  private:

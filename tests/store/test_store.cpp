@@ -1510,3 +1510,130 @@ TEST_CASE("an owner that the files could not keep as given is refused", "[tree]"
                  "nightly é☃ \xf0\x9f\x92\xbe", kEpoch);
   REQUIRE(catalog.tree().Find("c1")->owner == "nightly é☃ \xf0\x9f\x92\xbe");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Backend::Create (checkpoint-import of a new domain): one unit, and a failure leaves nothing
+
+// Every name under `root` with its type, mode and bytes, one a line ("" when it does not exist).
+std::string TreeOf(const std::string& root) {
+  std::error_code ec;
+  if (!fs::exists(root, ec)) return "";
+  std::vector<std::string> lines;
+  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(root)) {
+    struct stat st;
+    REQUIRE(lstat(entry.path().c_str(), &st) == 0);
+    std::string line = fs::relative(entry.path(), root).string() + " " +
+                       (S_ISDIR(st.st_mode) ? "d" : "f") + " " + std::to_string(st.st_mode & 07777);
+    if (S_ISREG(st.st_mode)) line += " " + Slurp(entry.path().string());
+    lines.push_back(line);
+  }
+  std::sort(lines.begin(), lines.end());
+  return Join(lines, "\n");
+}
+
+// A new domain's change: c1 <- c2 (or a checkpoint named `bad` after them), current c2.
+store::Change NewDomainChange(const std::string& bad = "") {
+  store::Change change;
+  std::vector<std::pair<std::string, std::string>> checkpoints = {{"c1", ""}, {"c2", "c1"}};
+  uint64_t link = 0;
+  for (const auto& [name, parent] : checkpoints) {
+    store::CheckpointRecord record;
+    record.def = conf::ParseCheckpoint(Store::RedefineXml(name, parent), conf::kParseRedefine);
+    record.meta.link_seq = ++link;
+    change.upserts.push_back(std::move(record));
+  }
+  if (!bad.empty()) {
+    change.upserts.push_back(change.upserts.back());
+    change.upserts.back().def.name = bad;
+  }
+  change.set_current = true;
+  change.current = "c2";
+  return change;
+}
+
+TEST_CASE("Create makes the domain with its checkpoints and current, as one unit", "[create]") {
+  Store s;
+  store::DomainSettings settings;
+  settings.granularity = 131072;
+  s.backend().Create(DomainNamed("fresh"), settings, NewDomainChange());
+  REQUIRE(s.backend().ListDomains() == std::vector<std::string>{"fresh", "single"});
+  auto session = s.backend().Open("fresh", store::Access::Read);
+  store::Catalog catalog(*session);
+  REQUIRE(catalog.tree().ParentOf("c2") == "c1");
+  REQUIRE(catalog.current() == std::optional<std::string>("c2"));
+  REQUIRE(catalog.settings().granularity == 131072);
+  REQUIRE(fs::exists(s.root() + "/fresh/domain.xml"));
+  REQUIRE(!fs::exists(s.root() + "/fresh/journal"));
+}
+
+TEST_CASE("a Create that fails leaves the store as it was", "[create]") {
+  SECTION("in a store with another domain") {
+    Store s;
+    std::string before = TreeOf(s.root());
+    util::ErrorCode code{};
+    REQUIRE(ErrorOf([&] { s.backend().Create(DomainNamed("fresh"), {}, NewDomainChange("a b")); },
+                    &code) == "invalid argument: 'a b' is not a valid checkpoint name");
+    REQUIRE(code == util::ErrorCode::InvalidArg);
+    REQUIRE(TreeOf(s.root()) == before);
+    REQUIRE(s.backend().ListDomains() == std::vector<std::string>{"single"});
+    REQUIRE(!s.backend().HasDomain("fresh"));
+  }
+  SECTION("in a store that did not exist: no store either") {
+    TempDir tmp;
+    std::string root = tmp.path() + "/store";
+    auto backend = store::OpenBackend(root, store::MissingRoot::Empty);
+    REQUIRE(!ErrorOf([&] {
+               backend->Create(DomainNamed("fresh"), {}, NewDomainChange("a b"));
+             }).empty());
+    REQUIRE(!fs::exists(root));
+    REQUIRE(!backend->Exists());
+    REQUIRE(backend->ListDomains().empty());
+    // And the next Create makes it after all.
+    backend->Create(DomainNamed("fresh"), {}, NewDomainChange());
+    REQUIRE(backend->ListDomains() == std::vector<std::string>{"fresh"});
+  }
+  SECTION("a directory of that name that is no domain keeps what it held") {
+    Store s;
+    fs::create_directories(s.root() + "/fresh/checkpoints");
+    { std::ofstream(s.root() + "/fresh/notes.txt") << "someone else's\n"; }
+    std::string before = TreeOf(s.root());
+    REQUIRE(!ErrorOf([&] {
+               s.backend().Create(DomainNamed("fresh"), {}, NewDomainChange("a b"));
+             }).empty());
+    // The lock file it made goes again; what was there stays.
+    REQUIRE(TreeOf(s.root()) == before);
+    REQUIRE(s.backend().ListDomains() == std::vector<std::string>{"single"});
+  }
+  SECTION("a domain that exists is refused and kept") {
+    Store s;
+    s.Create("x1");
+    std::string before = TreeOf(s.root());
+    util::ErrorCode code{};
+    REQUIRE(ErrorOf([&] { s.backend().Create(DomainNamed("single"), {}, NewDomainChange()); },
+                    &code) == "operation failed: domain 'single' already exists");
+    REQUIRE(code == util::ErrorCode::OperationFailed);
+    REQUIRE(TreeOf(s.root()) == before);
+    REQUIRE(s.Shape() == "x1 | current=x1");
+  }
+}
+
+TEST_CASE("a Create killed after its journal is carried out by the next reader", "[create]") {
+  // What a kill -9 after the journal's rename leaves: the journal, none of its files; the
+  // domain exists for the next reader, with all of it (domain.xml, written last, included).
+  Store s;
+  std::string dir = s.root() + "/fresh";
+  fs::create_directories(dir + "/checkpoints");
+  { std::ofstream(dir + "/lock"); }
+  std::vector<store::files::FileChange> files = {
+      {"settings.xml", std::string("<settings>\n  <bitmaps model='cumulative' mode='external' "
+                                   "granularity='65536'/>\n</settings>\n")},
+      {"checkpoints/c1.xml", store::files::FormatCheckpointFile(NewDomainChange().upserts[0])},
+      {"current", std::string("c1\n")},
+      {"domain.xml", DomainNamed("fresh").Format(0, true)}};
+  { std::ofstream(dir + "/journal") << store::files::FormatJournal(files); }
+  REQUIRE(s.backend().ListDomains() == std::vector<std::string>{"fresh", "single"});
+  REQUIRE(!fs::exists(dir + "/journal"));
+  auto session = s.backend().Open("fresh", store::Access::Read);
+  REQUIRE(session->checkpoints().size() == 1);
+  REQUIRE(session->current() == std::optional<std::string>("c1"));
+}

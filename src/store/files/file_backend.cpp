@@ -562,29 +562,48 @@ class FileBackend : public Backend {
   void Create(const conf::DomainDef& def, const DomainSettings& settings,
               const Change& change) override {
     CheckDomainName(def.name());
-    if (!exists_) {
-      util::MakeDirectories(root_, 0700);
-      exists_ = true;
-      format_ = 1;
-    }
-    Upgrade();
     std::string dir = DomainDir(def.name());
-    std::unique_ptr<util::FileLock> lock = LockNewOrExisting(dir);
-    if (util::PathExists(JournalFileName(dir))) {
-      util::RemoveFileDurable(IndexFileName(dir));
-      ReplayJournal(dir);
+    // What this call makes, taken away again when it fails: a failed import leaves the store
+    // as it was, not an empty domain directory (nor a store where there was none).
+    Made made;
+    made.root = !exists_;
+    made.dir = made.root || !util::PathExists(dir);
+    made.folder = made.dir || !util::PathExists(CheckpointDirName(dir));
+    made.lock = made.dir || !util::PathExists(LockFileName(dir));
+    std::unique_ptr<util::FileLock> lock;
+    try {
+      if (!exists_) {
+        util::MakeDirectories(root_, 0700);
+        exists_ = true;
+        format_ = 1;
+      }
+      Upgrade();
+      lock = LockNewOrExisting(dir);
+      if (util::PathExists(JournalFileName(dir))) {
+        util::RemoveFileDurable(IndexFileName(dir));
+        ReplayJournal(dir);
+      }
+      RemoveLeftovers(dir);
+      if (util::PathExists(DomainFileName(dir))) {
+        throw Error(ErrorCode::OperationFailed, "domain '" + def.name() + "' already exists");
+      }
+      Change whole = change;
+      whole.domain.reset();
+      whole.settings = settings;
+      std::vector<FileChange> files = ChangedFiles(whole, {});
+      // domain.xml last: until the whole change is in place there is no domain, even for those
+      // who read without the lock (list); a journal committed before domain.xml makes the
+      // domain, and DomainDirectoryHoldsDomain carries it out first. A failed write takes
+      // every file back, domain.xml never having been there.
+      files.push_back(FileChange{kDomainFile, def.Format(0, true)});
+      ApplyWithJournal(dir, files);
+    } catch (const Error&) {
+      // Unless the domain exists (or a journal left behind will make it), nothing of it stays.
+      if (!util::PathExists(DomainFileName(dir)) && !util::PathExists(JournalFileName(dir))) {
+        Unmake(dir, made);
+      }
+      throw;
     }
-    RemoveLeftovers(dir);
-    if (util::PathExists(DomainFileName(dir))) {
-      throw Error(ErrorCode::OperationFailed, "domain '" + def.name() + "' already exists");
-    }
-    Change whole = change;
-    whole.domain.reset();
-    whole.settings = settings;
-    std::vector<FileChange> files = ChangedFiles(whole, {});
-    // domain.xml first: the domain exists from then on, and its first reader finds the journal.
-    files.insert(files.begin(), FileChange{kDomainFile, def.Format(0, true)});
-    ApplyWithJournal(dir, files);
   }
 
   std::vector<BitmapOp> Undefine(const std::string& name, bool with_checkpoints,
@@ -601,6 +620,43 @@ class FileBackend : public Backend {
 
  private:
   std::string DomainDir(const std::string& name) const { return DomainDirName(root_, name); }
+
+  // What Create made before it failed.
+  struct Made {
+    bool root = false;    // the store directory (and its format file)
+    bool dir = false;     // the domain directory
+    bool folder = false;  // its checkpoints/
+    bool lock = false;    // its lock file
+  };
+
+  // Takes away what a failed Create made, best effort: only empty directories are removed, so
+  // that nothing another process put there meanwhile is lost. The lock file goes while it is
+  // still held: a process that waited on it finds that the path no longer names it and starts
+  // over (as after undefine).
+  void Unmake(const std::string& dir, const Made& made) {
+    if (made.lock) util::TryRemoveFile(LockFileName(dir));
+    try {
+      if (made.folder) util::RemoveDirectory(CheckpointDirName(dir));
+      if (made.dir) {
+        util::RemoveDirectory(dir);
+        util::FsyncDirectory(root_);
+      } else if (made.folder || made.lock) {
+        util::FsyncDirectory(dir);
+      }
+      if (made.root) {
+        std::vector<std::string> names = util::ListDirectory(root_);
+        std::string format = StoreFormatFileName(root_);
+        if (names.empty() || (names.size() == 1 && PathIn(root_, names[0]) == format)) {
+          util::RemoveFile(format);
+          util::RemoveDirectory(root_);
+          exists_ = false;
+        }
+      }
+    } catch (const Error&) {
+      // Not empty (someone else's files, a temporary file that could not be removed): left as
+      // it is; no domain.xml, so it is no domain.
+    }
+  }
 
   // The writer lock of a domain directory, made if needed; an `undefine` may remove the
   // directory between its creation and the lock.

@@ -63,6 +63,12 @@ void ApplyUndoable(const std::string& dir, const std::vector<FileChange>& change
       boost::system::error_code ec;
       boost::filesystem::create_hard_link(path, undo, ec);
       bool had_old = !ec;
+      // Only a missing file needs no undo link. One that exists but cannot be linked (a full
+      // directory on a full disk) must not be replaced: undoing would remove it.
+      if (ec && ec != boost::system::errc::no_such_file_or_directory) {
+        throw util::Error(util::ErrorCode::SystemError,
+                          "Failed to link file '" + path + "' to '" + undo + "': " + ec.message());
+      }
       util::ReplaceFile(path, *change.content);
       applied.emplace_back(path, had_old);
       written_dirs.insert(ParentOf(path));
