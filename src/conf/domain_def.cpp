@@ -170,13 +170,14 @@ std::string DomainDef::Format(int indent, bool secure) const {
 }
 
 void DomainDef::Write(xml::Writer* writer, bool secure) const {
+  // libvirt prints <metadata> with libxml2, as it parsed it (double quotes, comments kept).
   if (secure) {
-    writer->Subtree(node_);
+    writer->Subtree(node_, "metadata");
     return;
   }
   xml::Node copy = node_;
   StripSecrets(&copy);
-  writer->Subtree(copy);
+  writer->Subtree(copy, "metadata");
 }
 
 void DomainDef::EnsureUuid(const std::string& preferred) {

@@ -134,9 +134,12 @@ Node Convert(xmlNodePtr element, int depth, ConvertState* state) {
                         std::to_string(state->options.max_children) + " child elements");
       }
       node.AppendChild(Convert(child, depth + 1, state));
-    } else if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE) {
-      node.AppendChild(
-          Node::Text(child->content ? reinterpret_cast<const char*>(child->content) : ""));
+    } else if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE ||
+               child->type == XML_COMMENT_NODE) {
+      std::string content = child->content ? reinterpret_cast<const char*>(child->content) : "";
+      node.AppendChild(child->type == XML_TEXT_NODE            ? Node::Text(std::move(content))
+                       : child->type == XML_CDATA_SECTION_NODE ? Node::CData(std::move(content))
+                                                               : Node::Comment(std::move(content)));
     }
   }
   return node;

@@ -16,6 +16,18 @@ Node Node::Text(std::string text) {
   return n;
 }
 
+Node Node::CData(std::string text) {
+  Node n = Text(std::move(text));
+  n.kind_ = Kind::CData;
+  return n;
+}
+
+Node Node::Comment(std::string text) {
+  Node n = Text(std::move(text));
+  n.kind_ = Kind::Comment;
+  return n;
+}
+
 std::optional<std::string> Node::Attribute(const std::string& name) const {
   for (const auto& [key, value] : attributes_) {
     if (key == name) return value;
@@ -92,7 +104,7 @@ size_t Node::RemoveChildren(const std::string& name) {
 std::string Node::TextContent() const {
   std::string out;
   for (const auto& c : children_) {
-    if (!c.IsElement()) out += c.text_;
+    if (c.IsText()) out += c.text_;
   }
   return out;
 }

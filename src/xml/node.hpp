@@ -11,13 +11,20 @@ namespace virtckpt::xml {
 
 class Node {
  public:
-  enum class Kind { Element, Text };
+  // CData is text that a document wrote as a CDATA section, Comment a comment. Both are kept so
+  // that what libvirt copies through verbatim (a domain's <metadata>) can be written again as
+  // libvirt writes it (Writer::Subtree); everything else reads CDATA as text and skips comments.
+  enum class Kind { Element, Text, CData, Comment };
 
   static Node Element(std::string name);
   static Node Text(std::string text);
+  static Node CData(std::string text);
+  static Node Comment(std::string text);
 
   Kind kind() const { return kind_; }
   bool IsElement() const { return kind_ == Kind::Element; }
+  // Text or CDATA: the characters of the element that holds it.
+  bool IsText() const { return kind_ == Kind::Text || kind_ == Kind::CData; }
   const std::string& name() const { return name_; }
   const std::string& text() const { return text_; }
   int line() const { return line_; }
@@ -40,7 +47,7 @@ class Node {
   std::vector<const Node*> ChildElements(const std::string& name) const;
   // Removes every child element with that name; returns how many.
   size_t RemoveChildren(const std::string& name);
-  // Concatenated text of the direct text children.
+  // Concatenated text of the direct text and CDATA children.
   std::string TextContent() const;
   // Text of the first child element with that name, if that element exists.
   std::optional<std::string> ChildText(const std::string& name) const;

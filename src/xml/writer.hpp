@@ -1,6 +1,7 @@
 // Writes XML the way libvirt formats it: two-space indentation, attributes in single quotes,
-// libvirt's escaping, empty elements as <x/>. Every document virtckpt writes goes through here,
-// from a Node tree (FormatElement) or element by element (Writer).
+// libvirt's escaping, empty elements as <x/>; what libvirt passes through as libxml2 parsed it
+// (a domain's <metadata>) as libxml2 writes it (Writer::Subtree). Every document virtckpt writes
+// goes through here, from a Node tree (FormatElement) or element by element (Writer).
 #pragma once
 
 #include <string>
@@ -30,8 +31,12 @@ class Writer {
   // --description " ").
   void TextElement(const std::string& name, const std::string& text);
   // An element and its subtree; text that is only whitespace is layout and is dropped, so an
-  // element holding nothing else is written <x/>.
-  void Subtree(const Node& element);
+  // element holding nothing else is written <x/>; CDATA is text, comments are left out. Its
+  // direct children named `verbatim_child` are written as libvirt writes the <metadata> of a
+  // domain, which it keeps as libxml2 parsed it and prints with libxml2's xmlNodeDump:
+  // whitespace between elements dropped as libxml2 drops it, the rest re-indented unless an
+  // element holds text, attributes in double quotes, comments and CDATA sections kept.
+  void Subtree(const Node& element, const std::string& verbatim_child = "");
 
  private:
   struct Open {
@@ -41,6 +46,7 @@ class Writer {
 
   // Ends the innermost open start tag with '>' and a newline before its first child.
   void OpenContent();
+  void Verbatim(const Node& element);
   void Indent();
 
   std::string* out_;
