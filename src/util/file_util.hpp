@@ -15,6 +15,9 @@ namespace virtckpt::util {
 // Reads a file into memory; throws Error(Io) with "Failed to open file 'PATH': REASON" as virsh
 // says.
 std::string ReadFile(const std::string& path);
+// Reads standard input to its end, with ReadFile's limit; throws Error(Io) "Failed to read
+// standard input: REASON".
+std::string ReadStandardInput();
 
 // Reads a file of the store: only a regular file (a FIFO, a device, a directory or a symlink in
 // its place throws Error(Io) "'PATH' is not a regular file" without blocking), at most
