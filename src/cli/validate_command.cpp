@@ -56,7 +56,7 @@ class Reader {
     if (file != "-") return util::ReadFile(file);
     if (commands_on_stdin_) {
       throw util::Error(util::ErrorCode::InvalidArg,
-                        "'-' names standard input, from which the commands are read");
+                        "'-' cannot be read: standard input holds the commands");
     }
     if (!stdin_) stdin_ = util::ReadStandardInput();
     return *stdin_;
