@@ -52,12 +52,15 @@ class Reader {
  public:
   explicit Reader(bool commands_on_stdin) : commands_on_stdin_(commands_on_stdin) {}
 
+  // Why "-" cannot be read, if it cannot: as checkpoint-import says it.
+  std::optional<std::string> Refusal(const std::string& file) const {
+    if (file != "-" || !commands_on_stdin_) return std::nullopt;
+    return "standard input holds the commands: give the document as a file, or run validate as "
+           "the command line's only command";
+  }
+
   std::string Read(const std::string& file) {
     if (file != "-") return util::ReadFile(file);
-    if (commands_on_stdin_) {
-      throw util::Error(util::ErrorCode::InvalidArg,
-                        "'-' cannot be read: standard input holds the commands");
-    }
     if (!stdin_) stdin_ = util::ReadStandardInput();
     return *stdin_;
   }
@@ -82,6 +85,10 @@ FileVerdict Check(const std::string& file, std::optional<conf::DocumentKind> giv
   FileVerdict verdict;
   verdict.file = file;
   verdict.kind = given;
+  if (std::optional<std::string> refusal = reader.Refusal(file)) {
+    verdict.error = *refusal;
+    return verdict;
+  }
   try {
     xml::Document doc = xml::Document::Parse(reader.Read(file), ParseOptionsFor(file));
     if (!verdict.kind) verdict.kind = conf::DetectDocumentKind(doc);

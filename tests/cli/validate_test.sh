@@ -155,7 +155,7 @@ expect "an empty standard input" 1 "\n" \
   "error: - fails to validate\nerror: -:1: Document is empty\n(null)\n^\n" -- \
   sh -c "'$VIRTCKPT' validate - </dev/null"
 expect "- when the commands come from standard input" 1 "\n" \
-  "error: - fails to validate\nerror: invalid argument: '-' cannot be read: standard input holds the commands\n" -- \
+  "error: - fails to validate\nerror: standard input holds the commands: give the document as a file, or run validate as the command line's only command\n" -- \
   sh -c "echo 'validate -' | '$VIRTCKPT' -c '$STORE'"
 
 echo "== files that cannot be read or parsed"
@@ -248,9 +248,9 @@ echo "== help"
 expect "validate --help" 0 \
   "  NAME\n    validate - validate XML documents against their schemas\n\n  SYNOPSIS\n    validate <file>... [--type <string>] [--json]\n\n  DESCRIPTION\n    Checks each file (- for standard input) against virtckpt's schema of its document type, which its root element tells unless --type is given; a <domain> against libvirt's schema where it is installed. Opens no store.\n\n  OPTIONS\n    <file>           the documents to check (- for standard input)\n    --type <string>  document type: checkpoint, storefile, domain, domainbackup, manifest or bundle\n    --json           print JSON instead of text\n\n\n" "" -- \
   "$VIRTCKPT" -c qemu:///system validate --help
-expect "help export" 0 \
-  " Export and Validation (help keyword 'export'):\n    validate                       validate XML documents against their schemas\n\n" "" -- \
-  "$VIRTCKPT" -c "$STORE" help export
+expect "help validation" 0 \
+  " Validation (help keyword 'validation'):\n    validate                       validate XML documents against their schemas\n\n" "" -- \
+  "$VIRTCKPT" -c "$STORE" help validation
 
 [ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all passed"
