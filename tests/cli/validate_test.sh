@@ -110,6 +110,19 @@ expect "an unknown root element" 1 "\n" \
   "error: $T/snapshot.xml fails to validate\nerror: XML error: cannot tell what the document is from its root element 'domainsnapshot' (domaincheckpoint, domain, domainbackup, checkpointmanifest or checkpointbundle expected)\n" -- \
   "$VIRTCKPT" validate "$T/snapshot.xml"
 
+echo "== what checkpoint-export writes"
+"$VIRTCKPT" -q -c "$STORE" checkpoint-create-as single c2 --owner nightly &&
+  "$VIRTCKPT" -q -c "$STORE" checkpoint-export single "$T/export" &&
+  "$VIRTCKPT" -q -c "$STORE" checkpoint-export single "$T/export-nodomain" --no-domain &&
+  "$VIRTCKPT" -q -c "$STORE" checkpoint-export single "$T/libvirt-layout" --libvirt-layout &&
+  "$VIRTCKPT" -q -c "$STORE" checkpoint-export single - >"$T/bundle.xml" ||
+  { echo "FAIL: export"; failures=$((failures + 1)); }
+expect "an export directory, a bundle, libvirt's layout" 0 \
+  "$T/export/manifest.xml validates against $SCH/checkpointmanifest.rng (manifest)\n$T/export/checkpoints/c1.xml validates against $SCH/domaincheckpoint.rng and $T/libvirt/domain.rng (checkpoint)\n$T/export/checkpoints/c2.xml validates against $SCH/domaincheckpoint.rng and $T/libvirt/domain.rng (checkpoint)\n$T/export-nodomain/manifest.xml validates against $SCH/checkpointmanifest.rng (manifest)\n$T/export-nodomain/checkpoints/c1.xml validates against $SCH/domaincheckpoint.rng (checkpoint)\n$T/bundle.xml validates against $SCH/checkpointbundle.rng (bundle)\n$T/libvirt-layout/single/c1.xml validates against $SCH/domaincheckpoint.rng and $T/libvirt/domain.rng (checkpoint)\n\n" "" -- \
+  "${LIBVIRT[@]}" "$VIRTCKPT" validate "$T/export/manifest.xml" "$T/export/checkpoints/c1.xml" \
+  "$T/export/checkpoints/c2.xml" "$T/export-nodomain/manifest.xml" \
+  "$T/export-nodomain/checkpoints/c1.xml" "$T/bundle.xml" "$T/libvirt-layout/single/c1.xml"
+
 echo "== --type"
 expect "--type checkpoint on a store file: the public schema has no <internal>" 1 "\n" \
   "error: $STOREFILE fails to validate (checkpoint)\nerror: XML document failed to validate against schema: Unable to validate doc against $SCH/domaincheckpoint.rng\nElement domaincheckpoint has extra content: internal\n\n" -- \
