@@ -47,6 +47,8 @@ std::optional<conf::DocumentKind> GivenKind(const Arguments& args) {
   return kind;
 }
 
+constexpr size_t kMaxBytes = 1u << 30;
+
 // Reads FILE, or standard input for "-" (once: a second "-" gets what the first read).
 class Reader {
  public:
@@ -60,8 +62,8 @@ class Reader {
   }
 
   std::string Read(const std::string& file) {
-    if (file != "-") return util::ReadFile(file);
-    if (!stdin_) stdin_ = util::ReadStandardInput();
+    if (file != "-") return util::ReadAnyFile(file, kMaxBytes);
+    if (!stdin_) stdin_ = util::ReadStandardInput(kMaxBytes);
     return *stdin_;
   }
 
@@ -70,13 +72,13 @@ class Reader {
   std::optional<std::string> stdin_;
 };
 
-// Limits for exports of thousands of checkpoints (a bundle holds each checkpoint's document).
+// The parser's limits for a file: checkpoint-import's for a bundle (which holds every checkpoint
+// document of a domain), so that validate accepts what import reads.
 xml::ParseOptions ParseOptionsFor(const std::string& file) {
   xml::ParseOptions options;
   options.source = file;
-  options.max_bytes = 64u << 20;
-  options.max_elements = 4000000;
-  options.max_children = 100000;
+  options.max_bytes = kMaxBytes;
+  options.max_elements = 50000000;
   return options;
 }
 

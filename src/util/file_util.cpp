@@ -118,16 +118,18 @@ LargeText ReadLargeFile(const std::string& path, size_t max_bytes) {
   return ReadInto<LargeText>(path, max_bytes, FileKind::Regular);
 }
 
-std::string ReadFile(const std::string& path) {
-  return ReadInto<std::string>(path, kMaxFile, FileKind::Any);
+std::string ReadFile(const std::string& path) { return ReadAnyFile(path, kMaxFile); }
+
+std::string ReadAnyFile(const std::string& path, size_t max_bytes) {
+  return ReadInto<std::string>(path, max_bytes, FileKind::Any);
 }
 
-std::string ReadStandardInput() {
+std::string ReadStandardInput(size_t max_bytes) {
   struct stat st;
   size_t expected = fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
                         ? static_cast<size_t>(st.st_size)
                         : 0;
-  return ReadAll<std::string>(STDIN_FILENO, "standard input", kMaxFile, expected);
+  return ReadAll<std::string>(STDIN_FILENO, "standard input", max_bytes, expected);
 }
 
 int OpenForReadingError(const std::string& path, bool directory_is_error) {
