@@ -29,6 +29,8 @@ struct OptionDef {
   bool extension = false;
   // Only as --name VALUE, never filled from a positional argument (virsh's REQ_OPT).
   bool named_only = false;
+  // An Argv option that must be given at least once (virsh's VSH_OFLAG_REQ on an argv).
+  bool required = false;
 };
 
 // Another name of an option, which help does not list: --NAME stands for --TARGET, or, when
@@ -50,6 +52,9 @@ struct CommandDef {
   // Not listed by `help` (virsh's internal `complete`).
   bool hidden = false;
   std::vector<OptionAlias> aliases = {};
+  // False for a command that never touches a store (validate): a command line of such commands
+  // alone runs without opening the store, whatever -c names.
+  bool needs_store = true;
 };
 
 // A group of `help`'s listing: virsh's groups with the commands virsh puts there, in virsh's

@@ -137,7 +137,8 @@ Arguments ParseArguments(const CommandDef& command, const std::vector<std::strin
   }
   std::vector<std::string> missing;
   for (const auto& opt : command.options) {
-    if (opt.type == OptionType::Data && !args.Has(opt.name)) {
+    bool required = opt.type == OptionType::Data || (opt.type == OptionType::Argv && opt.required);
+    if (required && !args.Has(opt.name)) {
       missing.push_back("command '" + std::string(command.name) + "' requires <" + opt.name +
                         "> option");
     }

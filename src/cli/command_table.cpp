@@ -8,6 +8,7 @@
 #include "cli/exchange_commands.hpp"
 #include "cli/help.hpp"
 #include "cli/shell_commands.hpp"
+#include "cli/validate_command.hpp"
 
 namespace virtckpt::cli {
 
@@ -372,6 +373,19 @@ std::vector<CommandDef> BuildCommands() {
         {"tpm", kBool, "remove TPM state"},
         {"keep-tpm", kBool, "keep TPM state"}},
        RunUndefine},
+      {"validate",
+       "validate XML documents against their schemas",
+       "Checks each file (- for standard input) against virtckpt's schema of its document type, "
+       "which its root element tells unless --type is given; a <domain> against libvirt's schema "
+       "where it is installed. Opens no store.",
+       {{"file", kArgv, "the documents to check (- for standard input)", false, false, true},
+        {"type", kString,
+         "document type: checkpoint, storefile, domain, domainbackup, manifest or bundle", true},
+        kJson},
+       RunValidate,
+       false,
+       {},
+       false},
   };
 }
 
@@ -392,6 +406,7 @@ const std::vector<CommandGroup>& CommandGroups() {
       {"Backup Plans and Jobs", "plan", {"backup-plan", "backup-end", "bitmap-ops"}},
       {"Checkpoint Settings", "settings", {"domain-set"}},
       {"Checkpoint Export and Import", "exchange", {"checkpoint-export", "checkpoint-import"}},
+      {"Validation", "validation", {"validate"}},
       {"Virsh itself", "virsh", {"cd", "echo", "exit", "help", "pwd", "quit", "connect"}},
   };
   return groups;

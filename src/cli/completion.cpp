@@ -6,6 +6,7 @@
 #include "cli/command_line.hpp"
 #include "cli/connection.hpp"
 #include "cli/global_options.hpp"
+#include "conf/document_kind.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -13,7 +14,7 @@ namespace virtckpt::cli {
 
 namespace {
 
-enum class NameKind { None, Domain, Checkpoint, Command };
+enum class NameKind { None, Domain, Checkpoint, Command, DocumentType };
 
 // Which names an option's value is.
 NameKind NamesOf(const std::string& option, const CommandDef& command) {
@@ -22,6 +23,7 @@ NameKind NamesOf(const std::string& option, const CommandDef& command) {
     return NameKind::Checkpoint;
   }
   if (option == "command" && std::string(command.name) == "help") return NameKind::Command;
+  if (option == "type" && std::string(command.name) == "validate") return NameKind::DocumentType;
   return NameKind::None;
 }
 
@@ -149,6 +151,8 @@ std::vector<std::string> ValuesOf(const OptionDef& opt, const CommandDef& comman
     }
     case NameKind::Command:
       return CommandNames();
+    case NameKind::DocumentType:
+      return conf::DocumentKindNames();
     case NameKind::None:
       break;
   }

@@ -5,8 +5,14 @@
 
 namespace virtckpt::cli {
 
-Connection::Connection(const std::string& uri)
-    : target_(Resolve(uri)), backend_(store::OpenBackend(target_.uri, target_.missing)) {}
+Connection::Connection(const std::string& uri, bool open_now) : target_(Resolve(uri)) {
+  if (open_now) backend();
+}
+
+store::Backend& Connection::backend() {
+  if (!backend_) backend_ = store::OpenBackend(target_.uri, target_.missing);
+  return *backend_;
+}
 
 void Connection::Reconnect(const std::string& uri, bool readonly) {
   Target target = uri.empty() ? target_ : Resolve(uri);

@@ -12,10 +12,11 @@ namespace virtckpt::cli {
 class Connection {
  public:
   // An empty uri: $VIRTCKPT_ROOT, else the default store. Throws util::Error (NoConnect) for a
-  // URI that names no store virtckpt can open.
-  explicit Connection(const std::string& uri);
+  // URI that names no store virtckpt can open. Without open_now the store is opened (and that
+  // error thrown) by the first call of backend(), if any.
+  explicit Connection(const std::string& uri, bool open_now = true);
 
-  store::Backend& backend() { return *backend_; }
+  store::Backend& backend();
   // virsh's read-only connection: commands that would change the store are refused.
   bool readonly() const { return readonly_; }
   void set_readonly(bool readonly) { readonly_ = readonly; }

@@ -18,6 +18,7 @@ std::string SynopsisWord(const OptionDef& opt, bool named_argv) {
     case OptionType::Data:
       return "<" + name + ">";
     case OptionType::Argv:
+      if (opt.required) return named_argv ? "{[--" + name + "] <string>}..." : "<" + name + ">...";
       return named_argv ? "[[--" + name + "] <string>]..." : "[<" + name + ">]...";
   }
   return "";

@@ -1,4 +1,5 @@
 // virtckpt: libvirt-style domain checkpoints kept outside a hypervisor, with virsh's commands.
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -48,8 +49,13 @@ int main(int argc, char** argv) {
     for (const std::string& line : e.lines()) std::cerr << "error: " << line << "\n";
     return 1;
   }
+  // As virsh connects before the first command, unless every command is one that needs no
+  // store (validate).
+  bool needs_store = options.words.empty() ||
+                     std::any_of(commands.begin(), commands.end(),
+                                 [](const cli::ParsedCommand& c) { return c.def->needs_store; });
   try {
-    cli::Connection connection(options.uri);
+    cli::Connection connection(options.uri, needs_store);
     connection.set_readonly(options.readonly);
     cli::Context ctx{connection, std::cout, std::cerr, options.quiet, util::NowSeconds};
     if (!options.words.empty()) return cli::RunParsed(ctx, commands);

@@ -47,6 +47,31 @@ enum class FileKind { Any, Regular };
   throw Error(ErrorCode::SystemError, "'" + path + "' is not a regular file");
 }
 
+// Reads what is left of `fd` into a buffer sized from `expected`, grown as needed; `name` is
+// what the errors call it.
+template <typename Buffer>
+Buffer ReadAll(int fd, const std::string& name, size_t max_bytes, size_t expected) {
+  // One byte more than expected, so that meeting the end needs no second buffer.
+  Buffer out(std::min(max_bytes, expected) + 1, '\0');
+  size_t used = 0;
+  for (;;) {
+    if (used > max_bytes) {
+      throw Error(ErrorCode::SystemError,
+                  name + " is larger than the limit of " + std::to_string(max_bytes) + " bytes");
+    }
+    if (used == out.size()) out.resize(std::min(max_bytes + 1, used * 2 + 65536));
+    ssize_t n = read(fd, &out[used], out.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(ErrorCode::SystemError, "Failed to read " + name + ": " + Reason(errno));
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  out.resize(used);
+  return out;
+}
+
 // Reads the file straight into a buffer sized from fstat, grown if the file grows meanwhile.
 // FileKind::Regular opens without blocking (a FIFO) or following a symlink, and reads only a
 // regular file.
@@ -63,25 +88,7 @@ Buffer ReadInto(const std::string& path, size_t max_bytes, FileKind kind) {
   bool stated = fstat(fd.get(), &st) == 0;
   if (kind == FileKind::Regular && (!stated || !S_ISREG(st.st_mode))) ThrowNotRegular(path);
   size_t expected = stated && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
-  // One byte more than expected, so that meeting the end needs no second buffer.
-  Buffer out(std::min(max_bytes, expected) + 1, '\0');
-  size_t used = 0;
-  for (;;) {
-    if (used > max_bytes) {
-      throw Error(ErrorCode::SystemError, "file '" + path + "' is larger than the limit of " +
-                                              std::to_string(max_bytes) + " bytes");
-    }
-    if (used == out.size()) out.resize(std::min(max_bytes + 1, used * 2 + 65536));
-    ssize_t n = read(fd.get(), &out[used], out.size() - used);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ThrowIo("Failed to read file", path, errno);
-    }
-    if (n == 0) break;
-    used += static_cast<size_t>(n);
-  }
-  out.resize(used);
-  return out;
+  return ReadAll<Buffer>(fd.get(), "file '" + path + "'", max_bytes, expected);
 }
 
 constexpr size_t kMaxFile = 64u << 20;
@@ -111,8 +118,18 @@ LargeText ReadLargeFile(const std::string& path, size_t max_bytes) {
   return ReadInto<LargeText>(path, max_bytes, FileKind::Regular);
 }
 
-std::string ReadFile(const std::string& path) {
-  return ReadInto<std::string>(path, kMaxFile, FileKind::Any);
+std::string ReadFile(const std::string& path) { return ReadAnyFile(path, kMaxFile); }
+
+std::string ReadAnyFile(const std::string& path, size_t max_bytes) {
+  return ReadInto<std::string>(path, max_bytes, FileKind::Any);
+}
+
+std::string ReadStandardInput(size_t max_bytes) {
+  struct stat st;
+  size_t expected = fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+                        ? static_cast<size_t>(st.st_size)
+                        : 0;
+  return ReadAll<std::string>(STDIN_FILENO, "standard input", max_bytes, expected);
 }
 
 int OpenForReadingError(const std::string& path, bool directory_is_error) {

@@ -15,6 +15,11 @@ namespace virtckpt::util {
 // Reads a file into memory; throws Error(Io) with "Failed to open file 'PATH': REASON" as virsh
 // says.
 std::string ReadFile(const std::string& path);
+// The same for any kind of file (a FIFO too), up to max_bytes (larger ones throw Error(Io)).
+std::string ReadAnyFile(const std::string& path, size_t max_bytes);
+// Reads standard input to its end, up to max_bytes; throws Error(Io) "Failed to read standard
+// input: REASON".
+std::string ReadStandardInput(size_t max_bytes);
 
 // Reads a file of the store: only a regular file (a FIFO, a device, a directory or a symlink in
 // its place throws Error(Io) "'PATH' is not a regular file" without blocking), at most

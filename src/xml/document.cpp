@@ -293,6 +293,25 @@ void Document::Validate(const Schema& schema) const {
   }
 }
 
+std::optional<Document> Document::ChildDocument(const std::string& name) const {
+  xmlNodePtr root = xmlDocGetRootElement(impl_->doc.get());
+  for (xmlNodePtr child = root->children; child; child = child->next) {
+    if (child->type != XML_ELEMENT_NODE || child->ns ||
+        name != reinterpret_cast<const char*>(child->name)) {
+      continue;
+    }
+    std::unique_ptr<xmlDoc, DocFree> copy(xmlNewDoc(reinterpret_cast<const xmlChar*>("1.0")));
+    xmlNodePtr element = copy ? xmlDocCopyNode(child, copy.get(), 1) : nullptr;
+    if (!element) throw Error(ErrorCode::InternalError, "cannot copy element " + name);
+    xmlDocSetRootElement(copy.get(), element);
+    auto impl = std::make_unique<Impl>();
+    impl->doc = std::move(copy);
+    impl->options = impl_->options;
+    return Document(std::move(impl));
+  }
+  return std::nullopt;
+}
+
 std::string Document::DumpXPath(const std::string& expr, bool wrap) const {
   xmlDocPtr doc = impl_->doc.get();
   xmlXPathContextPtr ctxt = xmlXPathNewContext(doc);

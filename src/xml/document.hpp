@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -44,6 +45,9 @@ class Document {
   // Throws Error(SchemaInvalid): "XML document failed to validate against schema: Unable to
   // validate doc against PATH\n" followed by libxml2's messages, one per line.
   void Validate(const Schema& schema) const;
+  // The first child element of the root with this name (no namespace prefix), copied into a
+  // document of its own (same source, same line numbers), to be validated on its own.
+  std::optional<Document> ChildDocument(const std::string& name) const;
   // Evaluates a node-set XPath and serializes each node as virsh --xpath does (libxml2's own
   // formatting, double quotes); with wrap, inside one <nodes> element. A result that is not a
   // node-set, or an expression that does not compile (libxml2 prints why on stderr), throws

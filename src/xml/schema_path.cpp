@@ -3,6 +3,7 @@
 #include <boost/filesystem.hpp>
 #include <cstdlib>
 
+#include "util/file_util.hpp"
 #include "util/strings.hpp"
 
 namespace virtckpt::xml {
@@ -50,6 +51,16 @@ std::string SchemaPath(const std::string& file_name) {
   }
   static const std::string dir = DirForThisBinary();
   return dir + "/" + file_name;
+}
+
+std::optional<std::string> LibvirtSchemaPath(const std::string& file_name) {
+  if (const char* dir = std::getenv("VIRTCKPT_LIBVIRT_SCHEMA_DIR")) {
+    if (!*dir) return std::nullopt;
+    return std::string(dir) + "/" + file_name;
+  }
+  std::string path = std::string(VIRTCKPT_DEFAULT_LIBVIRT_SCHEMA_DIR) + "/" + file_name;
+  if (util::OpenForReadingError(path) != 0) return std::nullopt;
+  return path;
 }
 
 }  // namespace virtckpt::xml

@@ -10,10 +10,17 @@
 // An installed binary never falls back to the source tree.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace virtckpt::xml {
 
 std::string SchemaPath(const std::string& file_name);
+
+// One of libvirt's own RelaxNG schemas (domain.rng, domaincheckpoint.rng, ...), read where
+// libvirt installed them and never copied: in $VIRTCKPT_LIBVIRT_SCHEMA_DIR when it is set (set
+// and empty: libvirt's schemas are not used, nullopt), else in the configured directory (meson
+// option libvirt_schema_dir, Debian's /usr/share/libvirt/schemas) when the file is there.
+std::optional<std::string> LibvirtSchemaPath(const std::string& file_name);
 
 }  // namespace virtckpt::xml

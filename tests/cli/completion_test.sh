@@ -93,6 +93,11 @@ expect "checkpoints of a name with a space" "virtckpt -c $S checkpoint-info 'my 
 expect "help completes command names" "virtckpt help checkpoint-l" checkpoint-list
 expect "a file argument completes nothing (bash completes files)" "virtckpt -c $S define "  \
   --file --validate --bitmap-model --bitmap-mode --granularity
+expect "validate: its options; files are left to bash" "virtckpt validate " --file --type --json
+expect "validate --type: the document types" "virtckpt validate --type " \
+  checkpoint storefile domain domainbackup manifest bundle
+expect "validate --type by prefix" "virtckpt validate a.xml --type d" domain domainbackup
+expect "validate --type=VALUE" "virtckpt validate --type=s" storefile
 expect "after -c bash completes directories" "virtckpt -c "
 expect "after -qc bash completes directories" "virtckpt -qc "
 # the global options as the program reads them (getopt_long's rules)

@@ -2,7 +2,8 @@
 # An installed virtckpt reads the schemas installed with it and never the source tree's: the
 # build is staged with `meson install --destdir` and the staged binary is run. A schema that
 # cannot be read is one error line naming it, exit 1, nothing changed; $VIRTCKPT_SCHEMA_DIR
-# overrides the installed directory.
+# overrides the installed directory. validate, and the schemas only it uses (manifest, bundle,
+# domainbackup), read the installed ones too.
 # Usage: installed_schemas_test.sh MESON BUILD_ROOT SOURCE_ROOT BINDIR SCHEMA_DIR
 set -u
 MESON=$1 BUILD=$2 SRC=$3 BINDIR=$4 SCHEMA_DIR=$5
@@ -40,6 +41,24 @@ expect "define --validate with the installed schemas" 0 \
   "$VIRTCKPT" -c "$STORE" define --validate "$SRC/xml-examples/domain-single.xml"
 expect "checkpoint-create-as with the installed schemas" 0 "Domain checkpoint c1 created\n" "" -- \
   "$VIRTCKPT" -c "$STORE" checkpoint-create-as single c1
+
+for schema in checkpointmanifest.rng checkpointbundle.rng domainbackup.rng; do
+  if [ ! -f "$SCHEMAS/$schema" ] || ! cmp -s "$SRC/schemas/$schema" "$SCHEMAS/$schema"; then
+    echo "FAIL: $schema is not installed as it is in the source tree"; failures=$((failures + 1))
+  fi
+done
+# validate, without libvirt's schemas (VIRTCKPT_LIBVIRT_SCHEMA_DIR empty), reads only ours
+expect "validate with the installed schemas" 0 \
+  "$SRC/xml-examples/checkpoint-redefine.xml validates against $SCHEMAS/domaincheckpoint.rng and $SCHEMAS/domain.rng (checkpoint)\n$SRC/xml-examples/domain-single.xml validates against $SCHEMAS/domain.rng (domain)\n$SRC/tests/walker/golden/01-no-since.pull.xml validates against $SCHEMAS/domainbackup.rng (domainbackup)\n$SRC/tests/data/validate/manifest.xml validates against $SCHEMAS/checkpointmanifest.rng (manifest)\n$SRC/tests/data/validate/bundle.xml validates against $SCHEMAS/checkpointbundle.rng (bundle)\n$STORE/single/checkpoints/c1.xml validates against $SCHEMAS/checkpointfile.rng (storefile)\n\n" "" -- \
+  env VIRTCKPT_LIBVIRT_SCHEMA_DIR= "$VIRTCKPT" validate "$SRC/xml-examples/checkpoint-redefine.xml" \
+  "$SRC/xml-examples/domain-single.xml" "$SRC/tests/walker/golden/01-no-since.pull.xml" \
+  "$SRC/tests/data/validate/manifest.xml" "$SRC/tests/data/validate/bundle.xml" \
+  "$STORE/single/checkpoints/c1.xml"
+mv "$SCHEMAS/domain.rng" "$T/domain.rng"
+expect "a schema the bundle's schema refers to (externalRef) is named when missing" 1 "" \
+  "error: cannot read schema '$SCHEMAS/domain.rng': No such file or directory\n" -- \
+  env VIRTCKPT_LIBVIRT_SCHEMA_DIR= "$VIRTCKPT" -q validate "$SRC/tests/data/validate/bundle.xml"
+mv "$T/domain.rng" "$SCHEMAS/domain.rng"
 
 rm "$SCHEMAS/domaincheckpoint.rng"
 expect "a missing installed schema is named, the source tree is not consulted" 1 "" \

@@ -10,8 +10,9 @@ with --json and checks that
     for review; virtckpt prints it on one line, escaped as util/json.cpp does), followed by
     the blank line every command prints;
   - stderr and the exit status are as expected.
-It also checks that the schema is not vacuous (it rejects a bare array, a renamed key, a
-missing one, ...), that every command whose help lists --json has a definition in the schema
+The same for validate --json, whose expected documents write paths as placeholders. It also
+checks that the schema is not vacuous (it rejects a bare array, a renamed key, a missing
+one, ...), that every command whose help lists --json has a definition in the schema
 and is run here, and the errors of --json combined with options it excludes.
 
 Usage: json_test.py VIRTCKPT SOURCE_ROOT. Every virtckpt process runs with TZ=UTC under
@@ -120,6 +121,51 @@ STEPS = [
     (["bitmap-ops", UNI, "--json"], "bitmap-ops-uni", ""),
 ]
 
+# validate --json, which needs no store: (arguments, expected document, exit status). Paths in
+# the expected documents are written @TMP@ (the test's directory) and @SCHEMAS@ (schemas/), and
+# libvirt's schemas are a stand-in of the test's own (@TMP@/libvirt/domain.rng), so that the
+# documents do not depend on what is installed.
+LIBVIRT_STANDIN = """<?xml version="1.0"?>
+<!-- a stand-in for libvirt's domain.rng: a <domain> with a <name> -->
+<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <start>
+    <element name="domain">
+      <zeroOrMore><attribute><anyName/></attribute></zeroOrMore>
+      <interleave>
+        <element name="name"><text/></element>
+        <zeroOrMore>
+          <element><anyName><except><name>name</name></except></anyName><ref name="any"/></element>
+        </zeroOrMore>
+      </interleave>
+    </element>
+  </start>
+  <define name="any">
+    <zeroOrMore>
+      <choice>
+        <attribute><anyName/></attribute>
+        <text/>
+        <element><anyName/><ref name="any"/></element>
+      </choice>
+    </zeroOrMore>
+  </define>
+</grammar>
+"""
+VALIDATE_FILES = {
+    "backup.xml": "<domainbackup mode='push'>\n  <disks>\n"
+                  "    <disk name='vda' backup='yes' type='file' backupmode='full'/>\n"
+                  "  </disks>\n</domainbackup>\n",
+    "bad.xml": "<domaincheckpoint>\n  <name>c1</name>\n  <bogus/>\n</domaincheckpoint>\n",
+    "broken.xml": "<domain type='kvm'>\n  <name>x</name>\n",
+    "nameless.xml": "<domain type='kvm'>\n  <uuid>0b0a6a2c-5c4e-4d8e-9a77-1f3e2d4c5b6a</uuid>\n"
+                    "</domain>\n",
+}
+VALIDATE_STEPS = [
+    (["validate", "--json", "@TMP@/checkpoint.xml", "@TMP@/backup.xml"], "validate-valid", 0),
+    (["validate", "--json", "@TMP@/bad.xml", "@TMP@/missing.xml", "@TMP@/broken.xml",
+      "@TMP@/nameless.xml", "@TMP@/backup.xml"], "validate-invalid", 1),
+    (["validate", "--json", "--type", "domain", "@TMP@/backup.xml"], "validate-type", 1),
+]
+
 # --json with the options that exclude it: (arguments, stderr), exit status 1, on stdout only
 # the blank line after every command.
 REFUSED = [
@@ -182,9 +228,10 @@ def compact(value):
     return "{" + ",".join(quote(k) + ":" + compact(v) for k, v in value.items()) + "}"
 
 
-def run(tmp, args):
+def run(tmp, args, extra_env=None):
     env = dict(os.environ)
     env.update(FAKETIME_SHARED)
+    env.update(extra_env or {})
     env.update(LD_PRELOAD=FAKETIME[0], FAKETIME="2024-01-01 00:00:00", TZ="UTC", LC_ALL="C.UTF-8",
                ASAN_OPTIONS=(env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":"))
     env.pop("VISUAL", None)
@@ -258,6 +305,18 @@ def check_schema_is_strict(schema):
     cases.append(("an empty string for an absent value", "backup-plan", True, empty))
     cases.append(("the bare array of bitmap operations", "bitmap-ops", True,
                   expected("bitmap-ops-multi")["bitmapOps"]))
+    invalid = expected("validate-invalid")
+    cases.append(("validate's verdict true while a file is invalid", "validate", True,
+                  dict(invalid, valid=True)))
+    lying = copy.deepcopy(invalid)
+    lying["files"][0]["valid"] = True
+    cases.append(("a valid file with errors", "validate", True, lying))
+    silent = copy.deepcopy(invalid)
+    silent["files"][1]["errors"] = []
+    cases.append(("an invalid file without errors", "validate", True, silent))
+    untyped = copy.deepcopy(expected("validate-valid"))
+    untyped["files"][0]["type"] = "snapshot"
+    cases.append(("an unknown document type", "validate", True, untyped))
     for what, definition, also_whole, document in cases:
         checks = [] if definition is None else [(validator(schema, definition), definition)]
         if also_whole:
@@ -289,6 +348,55 @@ def main():
     with FaketimeHolder() as holder:
         FAKETIME_SHARED.update(holder.env)
         return check_everything()
+
+
+def substitute(value, replacements):
+    """The expected document with its @NAME@ placeholders replaced."""
+    if isinstance(value, str):
+        for key, text in replacements.items():
+            value = value.replace(key, text)
+        return value
+    if isinstance(value, list):
+        return [substitute(v, replacements) for v in value]
+    if isinstance(value, dict):
+        return {k: substitute(v, replacements) for k, v in value.items()}
+    return value
+
+
+def check_validate(tmp, schema, whole, outputs):
+    """validate --json: the documents, the exit status, nothing on stderr."""
+    os.makedirs(os.path.join(tmp, "libvirt"))
+    with open(os.path.join(tmp, "libvirt", "domain.rng"), "w", encoding="utf-8") as f:
+        f.write(LIBVIRT_STANDIN)
+    with open(os.path.join(SOURCE_ROOT, "xml-examples", "checkpoint-redefine.xml"),
+              encoding="utf-8") as f:
+        VALIDATE_FILES["checkpoint.xml"] = f.read()
+    for name, text in VALIDATE_FILES.items():
+        with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    replacements = {"@TMP@": tmp, "@SCHEMAS@": os.path.join(SOURCE_ROOT, "schemas")}
+    for args, golden, want_rc in VALIDATE_STEPS:
+        extra = {"VIRTCKPT_LIBVIRT_SCHEMA_DIR": os.path.join(tmp, "libvirt"),
+                 "VIRTCKPT_SCHEMA_DIR": os.path.join(SOURCE_ROOT, "schemas")}
+        rc, out, err = run(tmp, [a.replace("@TMP@", tmp) for a in args], extra)
+        shown = "virtckpt " + " ".join(args)
+        if rc != want_rc or err != "":
+            fail("%s: exit %d, stderr %r (want exit %d, stderr '')" % (shown, rc, err, want_rc))
+        try:
+            document = json.loads(out)
+        except ValueError as e:
+            fail("%s: not JSON (%s): %r" % (shown, e, out))
+            continue
+        outputs.add("validate")
+        for v, name in ((validator(schema, "validate"), "validate"), (whole, "the schema")):
+            for e in errors_of(v, document):
+                fail("%s: invalid against %s: %s" % (shown, name, e))
+        want = substitute(expected(golden), replacements)
+        if out != compact(want) + "\n\n":
+            fail("%s: output differs from expected/%s.json\n  want %s\n  got  %s" % (
+                shown, golden, compact(want), out.rstrip("\n")))
+        else:
+            ok(shown)
 
 
 def check_everything():
@@ -335,6 +443,7 @@ def check_everything():
                     shown, golden, compact(want), out.rstrip("\n")))
             else:
                 ok(shown)
+        check_validate(tmp, schema, whole, outputs)
         for args, want_err in REFUSED:
             rc, out, err = run(tmp, args)
             if (rc, out, err) != (1, "\n", want_err):
@@ -351,7 +460,7 @@ def check_everything():
         fail("command %s is run with --json but its help does not list it" % name)
     check_schema_is_strict(schema)
     used = {os.path.basename(p)[:-5] for p in glob.glob(os.path.join(EXPECTED_DIR, "*.json"))}
-    for name in sorted(used - {e for _, e, _ in STEPS if e}):
+    for name in sorted(used - {e for _, e, _ in STEPS if e} - {e for _, e, _ in VALIDATE_STEPS}):
         fail("expected/%s.json is not used by any step" % name)
     print("%d passed, %d failed" % (len(passed), len(failures)))
     return 1 if failures else 0
