@@ -116,9 +116,23 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
       definition = manifest->definition;
       plan.definition_source = sources.manifest_file;
     } else {
+      // The newest by creation time; in the same second (creation times have no more), a
+      // descendant is newer than its ancestors; else the one given last.
+      std::map<std::string, const SourceDocument*> by_name;
+      for (const SourceDocument& doc : docs) by_name[doc.def.name] = &doc;
+      auto depth = [&](const SourceDocument& doc) {
+        size_t n = 0;
+        for (auto at = by_name.find(doc.def.parent); at != by_name.end() && n <= docs.size();
+             at = by_name.find(at->second->def.parent)) {
+          ++n;
+        }
+        return n;
+      };
       const SourceDocument* newest = nullptr;
       for (const SourceDocument& doc : docs) {
-        if (doc.def.domain && (!newest || doc.def.creation_time >= newest->def.creation_time)) {
+        if (!doc.def.domain) continue;
+        if (!newest || doc.def.creation_time > newest->def.creation_time ||
+            (doc.def.creation_time == newest->def.creation_time && depth(doc) >= depth(*newest))) {
           newest = &doc;
         }
       }
@@ -193,6 +207,8 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
       plan.warnings.push_back("checkpoint '" + docs[i].def.name + "' lacks its parent '" + parent +
                               "': it becomes a root, and no checkpoint is current");
       orphans = true;
+      // A root in its document too: the store never holds a parent that does not exist.
+      docs[i].def.parent.clear();
     }
   }
   // The tree after the import, to find cycles and the current checkpoint.
@@ -213,6 +229,7 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
           orphans = true;
           source_parent[i].reset();
           parents[name] = "";
+          docs[i].def.parent.clear();
           break;
         }
         throw ImportError(docs[i].file,
@@ -324,6 +341,18 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
     plan.current = LinearLeaf(parents);
   }
   std::optional<std::string> before = catalog_ ? catalog_->current() : std::nullopt;
+  if (manifest && before && plan.current != before) {
+    // The domain has moved on from the export's current checkpoint (its current one descends
+    // from it), or the export had none: an import of what the domain has already is no change.
+    bool moved_on = !plan.current;
+    std::string at = *before;
+    for (size_t steps = 0; !moved_on && !at.empty() && steps <= parents.size(); ++steps) {
+      moved_on = at == *plan.current;
+      auto next = parents.find(at);
+      at = next == parents.end() ? "" : next->second;
+    }
+    if (moved_on) plan.current = before;
+  }
   if (plan.current != before) {
     plan.change.set_current = true;
     plan.change.current = plan.current;

@@ -107,13 +107,19 @@ class SourceReader {
     }
   }
 
-  void SetManifest(Manifest manifest, const std::string& file) {
+  // Before anything of a second export is read: its documents would be compared with the
+  // first one's, and the error would not say why.
+  void RefuseSecondManifest(const std::string& file) const {
     if (sources_.manifest) {
       throw ImportError(file,
                         "only one export (a directory with a manifest, or a bundle) can be "
                         "imported at a time; '" +
                             sources_.manifest_file + "' is one already");
     }
+  }
+
+  void SetManifest(Manifest manifest, const std::string& file) {
+    RefuseSecondManifest(file);
     sources_.manifest = std::move(manifest);
     sources_.manifest_file = file;
   }
@@ -166,6 +172,7 @@ class SourceReader {
   }
 
   void ReadBundle(const std::string& file, const std::string& text) {
+    RefuseSecondManifest(file);
     Manifest manifest = ParseManifestOf(file, text, ManifestKind::Bundle);
     for (size_t i = 0; i < manifest.entries.size(); ++i) {
       ManifestEntry& entry = manifest.entries[i];
@@ -187,6 +194,7 @@ class SourceReader {
 
   void ReadExportDirectory(const std::string& dir) {
     std::string manifest_file = JoinPath(dir, kManifestFile);
+    RefuseSecondManifest(manifest_file);
     Manifest manifest = ParseManifestOf(manifest_file, ReadSourceFile(manifest_file, kBundleLimit),
                                         ManifestKind::Directory);
     for (size_t i = 0; i < manifest.entries.size(); ++i) {
