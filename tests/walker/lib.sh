@@ -383,7 +383,8 @@ rt_domain() {
     run_virtckpt -c "$store" -q bitmap-ops "$d" --clear >/dev/null 2>&1 </dev/null ||
       rt_fail "$d: bitmap-ops --clear failed"
   fi
-  run_virtckpt -c "$store" checkpoint-list "$d" --name 2>/dev/null </dev/null | sed '/^$/d' >"$RT_NAMES"
+  run_virtckpt -c "$store" checkpoint-list "$d" --name 2>/dev/null </dev/null |
+    sed '/^$/d' >"$RT_NAMES"
   rt_views "$store" "$d" "$rt/original"
   # Through an export directory.
   rt_run "$rt/export-dir" "$store" checkpoint-export "$d" "$rt/export" ||
