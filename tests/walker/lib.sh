@@ -285,27 +285,34 @@ rt_run() {
   return "$rc"
 }
 
-# rt_views STORE DOMAIN OUT: everything the answers of the store depend on, for one domain.
-# The checkpoint names are those of the original store ($RT_NAMES).
+# rt_views STORE DOMAIN OUT: everything the answers of the store depend on, for one domain. The
+# checkpoint names are those of the original store ($RT_NAMES). One virtckpt process reads them
+# all as commands on its standard input (an echo before each names it), stdout and stderr in
+# one stream, then its exit status.
 rt_views() {
-  local store=$1 d=$2 out=$3 c
-  : >"$out"
-  rt_view() { rt_run "$out.one" "$store" "$@"; cat "$out.one" >>"$out"; }
-  rt_view checkpoint-list "$d" --tree
-  rt_view checkpoint-list "$d" --parent
-  rt_view checkpoint-list "$d" --topological --name
-  rt_view checkpoint-list "$d" --json
-  rt_view dumpxml "$d" --security-info
-  rt_view domain-set "$d" --json
-  rt_view backup-plan "$d" --json
-  while read -r c; do
-    [ -n "$c" ] || continue
-    rt_view checkpoint-dumpxml "$d" "$c"
-    rt_view checkpoint-dumpxml "$d" "$c" --security-info
-    rt_view checkpoint-info "$d" "$c" --json
-    rt_view backup-plan "$d" --since "$c" --json
-  done <"$RT_NAMES"
-  rm -f "$out.one"
+  local store=$1 d=$2 out=$3 c rc
+  {
+    rt_view() { echo "echo \"\$ $*\""; echo "$*"; }
+    rt_view checkpoint-list "$d" --tree
+    rt_view checkpoint-list "$d" --parent
+    rt_view checkpoint-list "$d" --topological --name
+    rt_view checkpoint-list "$d" --json
+    rt_view dumpxml "$d" --security-info
+    rt_view domain-set "$d" --json
+    rt_view backup-plan "$d" --json
+    while read -r c; do
+      [ -n "$c" ] || continue
+      rt_view checkpoint-dumpxml "$d" "$c"
+      rt_view checkpoint-dumpxml "$d" "$c" --security-info
+      rt_view checkpoint-info "$d" "$c" --json
+      rt_view backup-plan "$d" --since "$c" --json
+    done <"$RT_NAMES"
+  } >"$out.commands"
+  run_virtckpt -c "$store" <"$out.commands" >"$out" 2>&1
+  rc=$?
+  echo "[exit $rc]" >>"$out"
+  sed -i "s|$(printf '%s' "$store" | sed 's/[][\.*^$|]/\\&/g')|@STORE@|g" "$out"
+  rm -f "$out.commands"
 }
 
 # rt_hash STORE: every file of a store with its contents' hash.
