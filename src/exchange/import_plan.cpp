@@ -98,18 +98,6 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
     catalog_->RefuseWhilePending("import checkpoints");
     target = catalog_->domain();
     plan.settings = catalog_->settings();
-    if (manifest && !(manifest->settings == plan.settings)) {
-      if (!options.force) {
-        throw Error(ErrorCode::OperationInvalid,
-                    "domain '" + name_ + "' has " + DescribeSettings(plan.settings) +
-                        "; the export has " + DescribeSettings(manifest->settings) +
-                        ": use --force to import with the export's settings");
-      }
-      store::CheckBitmapModelChange(name_, plan.settings.model, manifest->settings.model,
-                                    catalog_->checkpoint_count());
-      plan.settings = manifest->settings;
-      plan.settings_change = true;
-    }
   } else {
     std::optional<conf::DomainDef> definition;
     if (manifest && manifest->definition) {
@@ -182,6 +170,30 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
                                       name_ + "' has uuid " + target.uuid() +
                                       ": use --rename-domain to import it into this domain");
     }
+  }
+
+  // An export of another domain whose documents embed no <domain> to tell (the manifest's uuid
+  // in any form libvirt reads; a domain's is in libvirt's).
+  if (catalog_ && manifest && !options.rename_domain &&
+      conf::ParseUuid(manifest->uuid).value_or(manifest->uuid) != target.uuid()) {
+    throw ImportError(sources.manifest_file,
+                      "it is an export of domain '" + manifest->domain_name + "' with uuid " +
+                          manifest->uuid + ", and domain '" + name_ + "' has uuid " +
+                          target.uuid() + ": use --rename-domain to import it into this domain");
+  }
+
+  // The settings, once the sources are known to be of this domain.
+  if (catalog_ && manifest && !(manifest->settings == plan.settings)) {
+    if (!options.force) {
+      throw Error(ErrorCode::OperationInvalid,
+                  "domain '" + name_ + "' has " + DescribeSettings(plan.settings) +
+                      "; the export has " + DescribeSettings(manifest->settings) +
+                      ": use --force to import with the export's settings");
+    }
+    store::CheckBitmapModelChange(name_, plan.settings.model, manifest->settings.model,
+                                  catalog_->checkpoint_count());
+    plan.settings = manifest->settings;
+    plan.settings_change = true;
   }
 
   // Parents: among the sources, else in the store; a libvirt directory's orphans are roots.

@@ -681,6 +681,7 @@ def case_rename_domain(t):
     t.quiet("-c", "A", "checkpoint-create-as", "vm1", "c1")
     t.quiet("-c", "A", "checkpoint-create-as", "vm1", "c2")
     t.quiet("-c", "A", "checkpoint-export", "vm1", "ex")
+    t.quiet("-c", "A", "checkpoint-export", "vm1", "nd", "--no-domain")
     t.note("vm2: the same disks, another name and uuid")
     t.write("vm2.xml", t.read("vm1.xml").replace("<name>vm1</name>", "<name>vm2</name>")
             .replace(UUID1, UUID2))
@@ -691,6 +692,16 @@ def case_rename_domain(t):
     t.vc("-c", "B", "checkpoint-dumpxml", "vm2", "c2", "--xpath", "/domaincheckpoint/domain/name"
          " | /domaincheckpoint/domain/uuid")
     t.vc("-c", "B", "checkpoint-list", "vm2", "--tree")
+    t.note("documents without a <domain>: the manifest says whose export it is")
+    t.vc("-c", "B2", "define", "vm2.xml", "--bitmap-model", "delta", "--granularity", "131072")
+    t.refused("B2", "-c", "B2", "checkpoint-import", "vm2", "nd")
+    t.vc("-c", "B2", "checkpoint-import", "vm2", "nd", "--rename-domain")
+    t.note("a document that writes vm1's uuid in another form libvirt reads: the same uuid")
+    t.write("upper/c1.xml", t.read("ex/checkpoints/c1.xml").replace(
+        UUID1, UUID1.upper().replace("-", "")))
+    t.vc("-c", "U", "define", "vm1.xml", "--bitmap-model", "delta", "--granularity", "131072")
+    t.vc("-c", "U", "checkpoint-import", "vm1", "upper/c1.xml")
+    t.vc("-c", "U", "checkpoint-dumpxml", "vm1", "c1", "--xpath", "/domaincheckpoint/domain/uuid")
     t.note("an undefined domain vm3: refused without --rename-domain; with it, defined from the "
            "manifest, renamed (the uuid stays where no domain has it)")
     t.refused("C", "-c", "C", "checkpoint-import", "vm3", "ex")
