@@ -61,6 +61,14 @@ std::string RootOf(const std::string& text, const std::string& file) {
   }
 }
 
+// The document as checkpoint-dumpxml --security-info prints it: two sources that hold this text
+// hold the same checkpoint, whatever else their files hold (libvirt's comment header, another
+// layout).
+std::string CanonicalText(const conf::CheckpointDef& def) {
+  return conf::FormatCheckpoint(
+      def, conf::kFormatSecure | (def.domain ? 0u : unsigned{conf::kFormatNoDomain}));
+}
+
 bool IsSafeRelativePath(const std::string& file) {
   if (file.empty() || file[0] == '/') return false;
   size_t start = 0;
@@ -254,7 +262,7 @@ class SourceReader {
     auto known = by_name_.find(def.name);
     if (known != by_name_.end()) {
       SourceDocument& earlier = sources_.documents[known->second];
-      if (earlier.text == text) {
+      if (earlier.text == text || CanonicalText(earlier.def) == CanonicalText(def)) {
         if (entry) earlier.entry = entry;
         return;
       }

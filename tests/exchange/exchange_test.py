@@ -591,6 +591,10 @@ def case_libvirt_import(t):
     t.vc("-c", "B", "checkpoint-list", "vm1", "--tree")
     t.same_answers("A", "B", [["checkpoint-list", "vm1", "--parent"],
                                      ["checkpoint-dumpxml", "vm1", "c2", "--security-info"]])
+    t.note("the same checkpoint as a loose file too (without libvirt's header): one checkpoint")
+    t.quiet("-c", "A", "checkpoint-export", "vm1", "ex")
+    t.vc("-c", "E", "checkpoint-import", "vm1", "ex/checkpoints/c1.xml", "qemu/vm1")
+    t.same_answers("A", "E", [["checkpoint-list", "vm1", "--parent"]])
     t.note("a branch: c1 with two children, no current checkpoint (libvirt's rule)")
     t.write("branch/vm1/b1.xml", LIBVIRT_HEADER + t.read("qemu/vm1/c2")[len(LIBVIRT_HEADER):]
             .replace("<name>c2</name>", "<name>b1</name>", 1).replace("'c2'", "'b1'"))
