@@ -376,8 +376,11 @@ def case_export_layout(t):
                          json.loads(out)["checkpoints"]] ==
             [(e.get("name"), e.get("file"), e.get("sha256")) for e in manifest.iter("checkpoint")],
             "the --json report names the manifest's checkpoints, files and sha256, in its order")
-    t.note("-q prints nothing")
+    t.note("-q prints nothing; a read-only connection exports too (it reads the store only)")
     t.vc("-c", "A", "-q", "checkpoint-export", "vm1", "ex")
+    before = t.tree_hash("ex")
+    t.vc("-c", "A", "-r", "checkpoint-export", "vm1", "ex")
+    t.unchanged("ex", before)
     t.note("a domain without checkpoints")
     t.domain_xml("empty.xml", "empty", UUID2, (("vda", "vda.qcow2"),))
     t.vc("-c", "A", "define", "empty.xml")
