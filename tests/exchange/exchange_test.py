@@ -744,6 +744,10 @@ def case_force_and_settings(t):
     t.vc("-c", "B", "define", "vm1.xml", "--bitmap-model", "delta", "--granularity", "131072")
     t.vc("-c", "B", "checkpoint-create-as", "vm1", "c1", "mine")
     t.refused("B", "-c", "B", "checkpoint-import", "vm1", "ex")
+    before = t.tree_hash("B")
+    t.vc("-c", "B", "checkpoint-import", "vm1", "ex", "--force", "--dry-run")
+    t.vc("-c", "B", "checkpoint-import", "vm1", "ex", "--force", "--dry-run", "--json")
+    t.unchanged("B", before)
     t.vc("-c", "B", "checkpoint-import", "vm1", "ex", "--force")
     t.same_answers("A", "B", [["checkpoint-list", "vm1", "--tree"],
                                      ["checkpoint-dumpxml", "vm1", "c1", "--security-info"],
