@@ -40,6 +40,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -240,11 +241,22 @@ class Case:
         self.check(after == before, "%s is byte for byte as it was" % relative,
                    "\n".join(difflib.unified_diff(before or [], after or [], lineterm="")))
 
+    def store_hash(self, store):
+        """tree_hash of a store whose derived index files are settled first: a reader rewrites
+        an index that trusts no entry of a checkpoint file written in the same clock tick as
+        it (docs/store-format.md, "When an entry is trusted"), so each domain is read once,
+        in a later tick, before the store is compared with what a command leaves."""
+        if os.path.isdir(self.path(store)):
+            time.sleep(0.02)
+            rc, out, _ = self.run(["-c", store, "list", "--all", "--name"])
+            for domain in out.split("\n") if rc == 0 else []:
+                if domain:
+                    self.run(["-c", store, "checkpoint-list", domain, "--name"])
+        return self.tree_hash(store)
+
     def refused(self, store, *args, stdin_file=None):
         """A command that must fail and leave `store` as it was."""
-        if os.path.exists(self.path(store)):
-            self.quiet("-c", store, "list", "--all")
-        before = self.tree_hash(store)
+        before = self.store_hash(store)
         rc, out, err = self.vc(*args, stdin_file=stdin_file)
         self.check(rc == 1 and (err.startswith("error: ") or "\nerror: " in err),
                    "refused with exit status 1 and an error: line")
@@ -718,7 +730,7 @@ def case_rename_domain(t):
          " | /domaincheckpoint/domain/uuid")
     t.vc("-c", "C", "domain-set", "vm3")
     t.note("a copy of vm1 next to it in the same store: vm1's uuid is taken, vm1c gets another")
-    t.quiet("-c", "A", "checkpoint-list", "vm1")
+    t.store_hash("A")
     before = t.tree_hash("A/vm1")
     t.vc("-c", "A", "-q", "checkpoint-import", "vm1c", "ex", "--rename-domain")
     uuid_def = re.search(r"<uuid>(.*)</uuid>", t.quiet("-c", "A", "dumpxml", "vm1c")).group(1)
@@ -744,7 +756,7 @@ def case_force_and_settings(t):
     t.vc("-c", "B", "define", "vm1.xml", "--bitmap-model", "delta", "--granularity", "131072")
     t.vc("-c", "B", "checkpoint-create-as", "vm1", "c1", "mine")
     t.refused("B", "-c", "B", "checkpoint-import", "vm1", "ex")
-    before = t.tree_hash("B")
+    before = t.store_hash("B")
     t.vc("-c", "B", "checkpoint-import", "vm1", "ex", "--force", "--dry-run")
     t.vc("-c", "B", "checkpoint-import", "vm1", "ex", "--force", "--dry-run", "--json")
     t.unchanged("B", before)
@@ -786,13 +798,13 @@ def case_idempotent_dry_run(t):
     t.vc("-c", "A", "checkpoint-create-as", "vm1", "c2")
     t.quiet("-c", "A", "checkpoint-export", "vm1", "ex")
     t.note("into the store it came from")
-    before = t.tree_hash("A")
+    before = t.store_hash("A")
     t.vc("-c", "A", "checkpoint-import", "vm1", "ex")
     t.vc("-c", "A", "checkpoint-import", "vm1", "ex", "--json")
     t.unchanged("A", before)
     t.note("a domain that has moved on since the export: still nothing to import")
     t.vc("-c", "A", "checkpoint-create-as", "vm1", "c3")
-    before = t.tree_hash("A")
+    before = t.store_hash("A")
     t.vc("-c", "A", "checkpoint-import", "vm1", "ex")
     t.unchanged("A", before)
     t.vc("-c", "A", "checkpoint-list", "vm1", "--tree")
@@ -803,7 +815,7 @@ def case_idempotent_dry_run(t):
     t.note("--dry-run into a defined domain with one of the checkpoints")
     t.vc("-c", "C", "define", "vm1.xml", "--bitmap-model", "delta", "--granularity", "131072")
     t.quiet("-c", "C", "checkpoint-import", "vm1", "ex/checkpoints/c1.xml")
-    before = t.tree_hash("C")
+    before = t.store_hash("C")
     t.vc("-c", "C", "checkpoint-import", "vm1", "ex", "--dry-run")
     t.vc("-c", "C", "checkpoint-import", "vm1", "ex", "--dry-run", "--json")
     t.vc("-c", "C", "-r", "checkpoint-import", "vm1", "ex", "--dry-run")
