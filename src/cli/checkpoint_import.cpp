@@ -18,15 +18,16 @@ std::string ReadStandardInput() {
 
 void PrintJson(Context& ctx, const exchange::ImportPlan& plan, bool dry_run) {
   util::JsonWriter json;
-  json.BeginObject().Key("domain").String(plan.domain).Key("dry_run").Bool(dry_run);
+  // Keys as every other command names them (camelCase; the settings as domain-set's).
+  json.BeginObject().Key("domain").String(plan.domain).Key("dryRun").Bool(dry_run);
   json.Key("changed").Bool(!plan.changes_nothing());
-  json.Key("define_domain").Bool(plan.define_domain);
-  json.Key("definition_source").StringOrNull(plan.definition_source);
+  json.Key("defineDomain").Bool(plan.define_domain);
+  json.Key("definitionSource").StringOrNull(plan.definition_source);
   json.Key("settings").BeginObject();
-  json.Key("model").String(store::BitmapModelToString(plan.settings.model));
-  json.Key("mode").String(store::BitmapModeToString(plan.settings.mode));
+  json.Key("bitmapModel").String(store::BitmapModelToString(plan.settings.model));
+  json.Key("bitmapMode").String(store::BitmapModeToString(plan.settings.mode));
   json.Key("granularity").Unsigned(plan.settings.granularity).EndObject();
-  json.Key("settings_change").Bool(plan.settings_change);
+  json.Key("settingsChange").Bool(plan.settings_change);
   json.Key("current").StringOrNull(plan.current.value_or(""));
   json.Key("checkpoints").BeginArray();
   for (const exchange::PlannedCheckpoint& c : plan.checkpoints) {

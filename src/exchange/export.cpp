@@ -81,6 +81,17 @@ ExportSet CollectExport(store::Catalog& catalog, const ExportOptions& options) {
                     "': the files of " + names +
                     " do not load (see the warnings); an export would leave them out");
   }
+  // The bitmap operations that deletes and aborted jobs recorded are not part of an export: a
+  // store that imported the checkpoints without them would plan as if the images' bitmaps were
+  // already merged and removed.
+  if (size_t ops = catalog.bitmap_ops().size()) {
+    throw Error(ErrorCode::OperationInvalid,
+                "cannot export checkpoints while " + std::to_string(ops) +
+                    (ops == 1 ? " bitmap operation" : " bitmap operations") +
+                    " recorded by deletes or aborted jobs " + (ops == 1 ? "is" : "are") +
+                    " not carried out yet (see bitmap-ops); carry them out and acknowledge "
+                    "them with bitmap-ops --clear");
+  }
   ExportSet set;
   if (options.secure) set.flags |= conf::kFormatSecure;
   if (options.no_domain) set.flags |= conf::kFormatNoDomain;

@@ -27,7 +27,7 @@ struct ExportSet {
 };
 
 // Everything of the domain, parents first and siblings oldest first; refused with
-// Error(OperationInvalid) while a backup job is pending.
+// Error(OperationInvalid) while a backup job is pending or bitmap operations are recorded.
 ExportSet CollectExport(store::Catalog& catalog, const ExportOptions& options);
 
 // The export directory's files, relative to it.

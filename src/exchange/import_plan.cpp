@@ -98,27 +98,29 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
     catalog_->RefuseWhilePending("import checkpoints");
     target = catalog_->domain();
     plan.settings = catalog_->settings();
-    if (manifest && !(manifest->settings == plan.settings)) {
-      if (!options.force) {
-        throw Error(ErrorCode::OperationInvalid,
-                    "domain '" + name_ + "' has " + DescribeSettings(plan.settings) +
-                        "; the export has " + DescribeSettings(manifest->settings) +
-                        ": use --force to import with the export's settings");
-      }
-      store::CheckBitmapModelChange(name_, plan.settings.model, manifest->settings.model,
-                                    catalog_->checkpoint_count());
-      plan.settings = manifest->settings;
-      plan.settings_change = true;
-    }
   } else {
     std::optional<conf::DomainDef> definition;
     if (manifest && manifest->definition) {
       definition = manifest->definition;
       plan.definition_source = sources.manifest_file;
     } else {
+      // The newest by creation time; in the same second (creation times have no more), a
+      // descendant is newer than its ancestors; else the one given last.
+      std::map<std::string, const SourceDocument*> by_name;
+      for (const SourceDocument& doc : docs) by_name[doc.def.name] = &doc;
+      auto depth = [&](const SourceDocument& doc) {
+        size_t n = 0;
+        for (auto at = by_name.find(doc.def.parent); at != by_name.end() && n <= docs.size();
+             at = by_name.find(at->second->def.parent)) {
+          ++n;
+        }
+        return n;
+      };
       const SourceDocument* newest = nullptr;
       for (const SourceDocument& doc : docs) {
-        if (doc.def.domain && (!newest || doc.def.creation_time >= newest->def.creation_time)) {
+        if (!doc.def.domain) continue;
+        if (!newest || doc.def.creation_time > newest->def.creation_time ||
+            (doc.def.creation_time == newest->def.creation_time && depth(doc) >= depth(*newest))) {
           newest = &doc;
         }
       }
@@ -170,6 +172,30 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
     }
   }
 
+  // An export of another domain whose documents embed no <domain> to tell (the manifest's uuid
+  // in any form libvirt reads; a domain's is in libvirt's).
+  if (catalog_ && manifest && !options.rename_domain &&
+      conf::ParseUuid(manifest->uuid).value_or(manifest->uuid) != target.uuid()) {
+    throw ImportError(sources.manifest_file,
+                      "it is an export of domain '" + manifest->domain_name + "' with uuid " +
+                          manifest->uuid + ", and domain '" + name_ + "' has uuid " +
+                          target.uuid() + ": use --rename-domain to import it into this domain");
+  }
+
+  // The settings, once the sources are known to be of this domain.
+  if (catalog_ && manifest && !(manifest->settings == plan.settings)) {
+    if (!options.force) {
+      throw Error(ErrorCode::OperationInvalid,
+                  "domain '" + name_ + "' has " + DescribeSettings(plan.settings) +
+                      "; the export has " + DescribeSettings(manifest->settings) +
+                      ": use --force to import with the export's settings");
+    }
+    store::CheckBitmapModelChange(name_, plan.settings.model, manifest->settings.model,
+                                  catalog_->checkpoint_count());
+    plan.settings = manifest->settings;
+    plan.settings_change = true;
+  }
+
   // Parents: among the sources, else in the store; a libvirt directory's orphans are roots.
   std::map<std::string, size_t> by_name;
   for (size_t i = 0; i < docs.size(); ++i) by_name[docs[i].def.name] = i;
@@ -193,6 +219,8 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
       plan.warnings.push_back("checkpoint '" + docs[i].def.name + "' lacks its parent '" + parent +
                               "': it becomes a root, and no checkpoint is current");
       orphans = true;
+      // A root in its document too: the store never holds a parent that does not exist.
+      docs[i].def.parent.clear();
     }
   }
   // The tree after the import, to find cycles and the current checkpoint.
@@ -213,6 +241,7 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
           orphans = true;
           source_parent[i].reset();
           parents[name] = "";
+          docs[i].def.parent.clear();
           break;
         }
         throw ImportError(docs[i].file,
@@ -324,6 +353,18 @@ ImportPlan Importer::Plan(ImportSources sources, const ImportOptions& options) {
     plan.current = LinearLeaf(parents);
   }
   std::optional<std::string> before = catalog_ ? catalog_->current() : std::nullopt;
+  if (manifest && before && plan.current != before) {
+    // The domain has moved on from the export's current checkpoint (its current one descends
+    // from it), or the export had none: an import of what the domain has already is no change.
+    bool moved_on = !plan.current;
+    std::string at = *before;
+    for (size_t steps = 0; !moved_on && !at.empty() && steps <= parents.size(); ++steps) {
+      moved_on = at == *plan.current;
+      auto next = parents.find(at);
+      at = next == parents.end() ? "" : next->second;
+    }
+    if (moved_on) plan.current = before;
+  }
   if (plan.current != before) {
     plan.change.set_current = true;
     plan.change.current = plan.current;

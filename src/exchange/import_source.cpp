@@ -61,6 +61,14 @@ std::string RootOf(const std::string& text, const std::string& file) {
   }
 }
 
+// The document as checkpoint-dumpxml --security-info prints it: two sources that hold this text
+// hold the same checkpoint, whatever else their files hold (libvirt's comment header, another
+// layout).
+std::string CanonicalText(const conf::CheckpointDef& def) {
+  return conf::FormatCheckpoint(
+      def, conf::kFormatSecure | (def.domain ? 0u : unsigned{conf::kFormatNoDomain}));
+}
+
 bool IsSafeRelativePath(const std::string& file) {
   if (file.empty() || file[0] == '/') return false;
   size_t start = 0;
@@ -107,13 +115,19 @@ class SourceReader {
     }
   }
 
-  void SetManifest(Manifest manifest, const std::string& file) {
+  // Before anything of a second export is read: its documents would be compared with the
+  // first one's, and the error would not say why.
+  void RefuseSecondManifest(const std::string& file) const {
     if (sources_.manifest) {
       throw ImportError(file,
                         "only one export (a directory with a manifest, or a bundle) can be "
                         "imported at a time; '" +
                             sources_.manifest_file + "' is one already");
     }
+  }
+
+  void SetManifest(Manifest manifest, const std::string& file) {
+    RefuseSecondManifest(file);
     sources_.manifest = std::move(manifest);
     sources_.manifest_file = file;
   }
@@ -166,6 +180,7 @@ class SourceReader {
   }
 
   void ReadBundle(const std::string& file, const std::string& text) {
+    RefuseSecondManifest(file);
     Manifest manifest = ParseManifestOf(file, text, ManifestKind::Bundle);
     for (size_t i = 0; i < manifest.entries.size(); ++i) {
       ManifestEntry& entry = manifest.entries[i];
@@ -187,6 +202,7 @@ class SourceReader {
 
   void ReadExportDirectory(const std::string& dir) {
     std::string manifest_file = JoinPath(dir, kManifestFile);
+    RefuseSecondManifest(manifest_file);
     Manifest manifest = ParseManifestOf(manifest_file, ReadSourceFile(manifest_file, kBundleLimit),
                                         ManifestKind::Directory);
     for (size_t i = 0; i < manifest.entries.size(); ++i) {
@@ -246,7 +262,7 @@ class SourceReader {
     auto known = by_name_.find(def.name);
     if (known != by_name_.end()) {
       SourceDocument& earlier = sources_.documents[known->second];
-      if (earlier.text == text) {
+      if (earlier.text == text || CanonicalText(earlier.def) == CanonicalText(def)) {
         if (entry) earlier.entry = entry;
         return;
       }

@@ -2,8 +2,8 @@
 """--json of every command that lists or reports.
 
 Builds a small store (xml-examples/domain-multi.xml, a domain whose name needs escaping,
-checkpoints with --owner, a hot-plugged disk, a backup job that is aborted), runs each command
-with --json and checks that
+checkpoints with --owner, a hot-plugged disk, a backup job that is aborted, exports of it into a
+directory and libvirt's layout, imports of them), runs each command with --json and checks that
   - its output validates against that command's definition in
     schemas/virtckpt-json.schema.json and against the schema as a whole;
   - it is byte for byte the expected document of expected/NAME.json (written there indented
@@ -119,6 +119,19 @@ STEPS = [
     (["domjobinfo", "multi", "--completed", "--json"], "domjobinfo-completed", ""),
     (["bitmap-ops", "multi", "--json"], "bitmap-ops-multi", ""),
     (["bitmap-ops", UNI, "--json"], "bitmap-ops-uni", ""),
+    # An export is refused while bitmap operations are recorded.
+    (["bitmap-ops", "multi", "--clear"], None, ""),
+    (["bitmap-ops", UNI, "--clear"], None, ""),
+    (["checkpoint-export", "multi", "@TMP@/export", "--json"], "checkpoint-export-multi", ""),
+    (["checkpoint-export", UNI, "@TMP@/uni", "--no-domain", "--json"], "checkpoint-export-uni",
+     ""),
+    # @TMP@/libvirt/multi/README is there before: not a checkpoint, so the import warns.
+    (["checkpoint-export", "multi", "@TMP@/libvirt", "--libvirt-layout", "--json"],
+     "checkpoint-export-libvirt", ""),
+    (["checkpoint-import", "multi", "@TMP@/export", "--json"], "checkpoint-import-multi", ""),
+    (["checkpoint-import", UNI, "@TMP@/uni", "--dry-run", "--json"], "checkpoint-import-uni", ""),
+    (["checkpoint-import", "copy", "@TMP@/libvirt/multi", "--rename-domain", "--owner", OWNER,
+      "--json"], "checkpoint-import-copy", ""),
 ]
 
 # validate --json, which needs no store: (arguments, expected document, exit status). Paths in
@@ -239,9 +252,11 @@ def run(tmp, args, extra_env=None):
     args = [a.replace("@TMP@", tmp) for a in args]
     proc = subprocess.run([VIRTCKPT, "-c", os.path.join(tmp, "store")] + args,
                           stdin=subprocess.DEVNULL, capture_output=True, env=env, check=False)
-    # Bytes that are not UTF-8 stay as they are (surrogates) and fail the comparisons.
-    return (proc.returncode, proc.stdout.decode("utf-8", "surrogateescape"),
-            proc.stderr.decode("utf-8", "surrogateescape"))
+    # Bytes that are not UTF-8 stay as they are (surrogates) and fail the comparisons. The
+    # temporary directory (in the paths of checkpoint-export and checkpoint-import) is @TMP@.
+    return (proc.returncode,
+            proc.stdout.decode("utf-8", "surrogateescape").replace(tmp, "@TMP@"),
+            proc.stderr.decode("utf-8", "surrogateescape").replace(tmp, "@TMP@"))
 
 
 VALIDATORS = {}
@@ -317,6 +332,26 @@ def check_schema_is_strict(schema):
     untyped = copy.deepcopy(expected("validate-valid"))
     untyped["files"][0]["type"] = "snapshot"
     cases.append(("an unknown document type", "validate", True, untyped))
+    export = expected("checkpoint-export-multi")
+    no_sum = copy.deepcopy(export)
+    del no_sum["checkpoints"][0]["sha256"]
+    cases.append(("an exported checkpoint without its sha256", "checkpoint-export", True, no_sum))
+    upper = copy.deepcopy(export)
+    upper["checkpoints"][0]["sha256"] = upper["checkpoints"][0]["sha256"].upper()
+    cases.append(("a sha256 in upper case", "checkpoint-export", True, upper))
+    report = expected("checkpoint-import-copy")
+    snake = dict(report)
+    snake["dry_run"] = snake.pop("dryRun")
+    cases.append(("an import report keyed 'dry_run' instead of 'dryRun'", "checkpoint-import",
+                  True, snake))
+    action = copy.deepcopy(report)
+    action["checkpoints"][0]["action"] = "created"
+    cases.append(("an action that is none of create, replace, skip", "checkpoint-import", True,
+                  action))
+    settings = copy.deepcopy(report)
+    settings["settings"] = {"model": "delta", "mode": "external", "granularity": 65536}
+    cases.append(("settings keyed otherwise than domain-set's", "checkpoint-import", True,
+                  settings))
     for what, definition, also_whole, document in cases:
         checks = [] if definition is None else [(validator(schema, definition), definition)]
         if also_whole:
@@ -414,6 +449,9 @@ def check_everything():
             f.write(multi)
         with open(os.path.join(tmp, "uni.xml"), "w", encoding="utf-8") as f:
             f.write(UNI_XML)
+        os.makedirs(os.path.join(tmp, "libvirt", "multi"))
+        with open(os.path.join(tmp, "libvirt", "multi", "README"), "w", encoding="utf-8") as f:
+            f.write("not a checkpoint\n")
         for args, golden, want_err in STEPS:
             rc, out, err = run(tmp, args)
             shown = "virtckpt " + " ".join(json.dumps(a, ensure_ascii=False) for a in args)

@@ -237,11 +237,250 @@ domain_xml() {
 # device_xml FILE DISK-XML: a device file for attach-device / detach-device.
 device_xml() { printf '%s\n' "$2" | sed 's/^    //' >"$T/$1"; }
 
+# ---- The round trip of checkpoint-export and checkpoint-import ----
+# `roundtrip` (run by `finish`, and by a scenario wherever it wants one more) moves every domain
+# of the scenario's store ($VIRTCKPT_ROOT, or the stores a scenario lists in ROUNDTRIP_STORES)
+# into fresh stores twice: through an export directory (checkpoint-export DOMAIN DIR, then
+# checkpoint-import DOMAIN DIR) and through a bundle on a pipe (checkpoint-export DOMAIN - |
+# checkpoint-import DOMAIN -). Each copy must answer as the original does, byte for byte: every
+# view of rt_views (the tree, the parent table, each checkpoint-dumpxml with and without
+# --security-info, domain-set --json, backup-plan --json without and with --since each
+# checkpoint, ...), with stdout, stderr and exit status. A domain with a pending backup job
+# must instead be refused by checkpoint-export with libvirt's "Requested operation is not
+# valid" error (exact text), writing nothing. A store that cannot be read (a newer format) must
+# refuse the export with its own error. The export must leave the original store byte for
+# byte as it was. Nothing of this goes into the transcript or the golden files: a difference
+# prints a diff and fails the scenario. Skipped with VIRTCKPT_WALKER_KEEP (the damage matrix
+# damages the store a scenario leaves; it needs no round trip) and with
+# VIRTCKPT_WALKER_ROUNDTRIP=0.
+ROUNDTRIP_FAILED=0
+ROUNDTRIP_STORES=
+# A scenario whose plans must still find resized disks after the round trip sets the least
+# number of such plans (backup-plan --json views with the code resized) it expects.
+ROUNDTRIP_MIN_RESIZED=0
+ROUNDTRIP_RESIZED=0
+
+rt_fail() {
+  echo "FAIL: $SCENARIO: round trip: $*"
+  ROUNDTRIP_FAILED=1
+}
+
+# rt_run FILE STORE ARGS...: `virtckpt -c STORE ARGS`, recorded in FILE as vc records a command
+# (the store's path written @STORE@).
+rt_run() {
+  local file=$1 store=$2 rc
+  shift 2
+  run_virtckpt -c "$store" "$@" >"$file.out" 2>"$file.err" </dev/null
+  rc=$?
+  {
+    echo "\$ virtckpt $(show_args "$@")"
+    cat "$file.out"
+    if [ -s "$file.err" ]; then
+      echo "[stderr]"
+      cat "$file.err"
+    fi
+    echo "[exit $rc]"
+  } | sed "s|$(printf '%s' "$store" | sed 's/[][\.*^$|]/\\&/g')|@STORE@|g" >"$file"
+  rm -f "$file.out" "$file.err"
+  return "$rc"
+}
+
+# rt_views STORE DOMAIN OUT: everything the answers of the store depend on, for one domain. The
+# checkpoint names are those of the original store ($RT_NAMES). One virtckpt process reads them
+# all as commands on its standard input (an echo before each names it), stdout and stderr in
+# one stream, then its exit status.
+rt_views() {
+  local store=$1 d=$2 out=$3 c rc
+  {
+    rt_view() { echo "echo \"\$ $*\""; echo "$*"; }
+    rt_view checkpoint-list "$d" --tree
+    rt_view checkpoint-list "$d" --parent
+    rt_view checkpoint-list "$d" --topological --name
+    rt_view checkpoint-list "$d" --json
+    rt_view dumpxml "$d" --security-info
+    rt_view domain-set "$d" --json
+    rt_view backup-plan "$d" --json
+    while read -r c; do
+      [ -n "$c" ] || continue
+      rt_view checkpoint-dumpxml "$d" "$c"
+      rt_view checkpoint-dumpxml "$d" "$c" --security-info
+      rt_view checkpoint-info "$d" "$c" --json
+      rt_view backup-plan "$d" --since "$c" --json
+    done <"$RT_NAMES"
+  } >"$out.commands"
+  run_virtckpt -c "$store" <"$out.commands" >"$out" 2>&1
+  rc=$?
+  echo "[exit $rc]" >>"$out"
+  sed -i "s|$(printf '%s' "$store" | sed 's/[][\.*^$|]/\\&/g')|@STORE@|g" "$out"
+  rm -f "$out.commands"
+}
+
+# rt_hash STORE: every file of a store with its contents' hash.
+rt_hash() { (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum); }
+
+# rt_settle STORE: reads each domain once, in a later clock tick than its last write: a reader
+# rewrites an index that cannot vouch for a checkpoint file written in the same tick as it
+# (docs/store-format.md, "When an entry is trusted"), and the round trip compares the store
+# before and after it.
+rt_settle() {
+  local d
+  sleep 0.02
+  run_virtckpt -c "$1" list --all --name 2>/dev/null </dev/null | while read -r d; do
+    [ -z "$d" ] || run_virtckpt -c "$1" checkpoint-list "$d" --name >/dev/null 2>&1 </dev/null
+  done
+}
+
+# rt_compare WHAT ORIGINAL COPY: fails the round trip with a diff when they differ.
+rt_compare() {
+  if ! cmp -s "$2" "$3"; then
+    rt_fail "$1: differs from the original store:"
+    diff -u "$2" "$3" | sed 's/^/  /'
+  fi
+}
+
+# rt_refused WHAT FILE WANT-STDERR-FILE: FILE (recorded by rt_run) must show exit status 1, the
+# blank line on stdout and exactly that stderr.
+rt_refused() {
+  local want=$T/rt/want
+  {
+    sed -n '1p' "$2"
+    echo
+    echo "[stderr]"
+    cat "$3"
+    echo "[exit 1]"
+  } >"$want"
+  rt_compare "$1 (refused)" "$want" "$2"
+}
+
+# rt_refusals D STORE RT REFUSAL: every form of checkpoint-export is refused with exit status 1,
+# the blank line on stdout and exactly the stderr of file REFUSAL, and writes nothing.
+rt_refusals() {
+  local d=$1 store=$2 rt=$3 refusal=$4
+  rt_run "$rt/export-dir" "$store" checkpoint-export "$d" "$rt/export"
+  rt_refused "$d: checkpoint-export DIR" "$rt/export-dir" "$refusal"
+  rt_run "$rt/export-bundle" "$store" checkpoint-export "$d" -
+  rt_refused "$d: checkpoint-export -" "$rt/export-bundle" "$refusal"
+  rt_run "$rt/export-libvirt" "$store" checkpoint-export "$d" "$rt/export" --libvirt-layout
+  rt_refused "$d: checkpoint-export --libvirt-layout" "$rt/export-libvirt" "$refusal"
+  [ ! -e "$rt/export" ] || rt_fail "$d: a refused export made $rt/export"
+}
+
+# rt_domain STORE DOMAIN N: the round trip of one domain.
+rt_domain() {
+  local store=$1 d=$2 rt=$T/rt/$3 job ops
+  mkdir -p "$rt"
+  RT_NAMES=$rt/names
+  run_virtckpt -c "$store" domjobinfo "$d" --json >"$rt/job" 2>/dev/null </dev/null
+  if ! grep -q '"job":null' "$rt/job"; then
+    # A pending job: the export is refused (with the warning every command prints meanwhile).
+    job=$(sed -n 's/.*"job":{[^}]*"checkpoint":"\([^"]*\)".*/\1/p' "$rt/job")
+    job=${job:+of checkpoint \'$job\'}
+    run_virtckpt -c "$store" checkpoint-list "$d" --name 2>"$rt/refusal" >/dev/null </dev/null
+    grep -q '^warning: .* has a pending backup job' "$rt/refusal" ||
+      rt_fail "$d: no warning about the pending job: $(cat "$rt/refusal")"
+    echo "error: Requested operation is not valid: cannot export checkpoints while the" \
+      "backup job ${job:-that creates no checkpoint} is pending; end it with backup-end" \
+      >>"$rt/refusal"
+    rt_refusals "$d" "$store" "$rt" "$rt/refusal"
+    echo "round trip: $d: export refused while its backup job is pending"
+    return
+  fi
+  ops=$(run_virtckpt -c "$store" bitmap-ops "$d" --json 2>/dev/null </dev/null |
+    python3 -c 'import json, sys; print(len(json.loads(sys.stdin.read())["bitmapOps"]))')
+  if [ "$ops" != 0 ]; then
+    # Bitmap operations not carried out yet: the export is refused. The round trip goes on
+    # with a copy of the store where they are acknowledged (bitmap-ops --clear).
+    local are=are
+    if [ "$ops" = 1 ]; then ops="1 bitmap operation" are=is; else ops="$ops bitmap operations"; fi
+    echo "error: Requested operation is not valid: cannot export checkpoints while $ops" \
+      "recorded by deletes or aborted jobs $are not carried out yet (see bitmap-ops); carry" \
+      "them out and acknowledge them with bitmap-ops --clear" >"$rt/refusal"
+    rt_refusals "$d" "$store" "$rt" "$rt/refusal"
+    echo "round trip: $d: export refused while $ops are recorded; going on with them cleared"
+    cp -a "$store" "$rt/cleared"
+    store=$rt/cleared
+    run_virtckpt -c "$store" -q bitmap-ops "$d" --clear >/dev/null 2>&1 </dev/null ||
+      rt_fail "$d: bitmap-ops --clear failed"
+  fi
+  run_virtckpt -c "$store" checkpoint-list "$d" --name 2>/dev/null </dev/null |
+    sed '/^$/d' >"$RT_NAMES"
+  rt_views "$store" "$d" "$rt/original"
+  # Through an export directory.
+  rt_run "$rt/export-dir" "$store" checkpoint-export "$d" "$rt/export" ||
+    rt_fail "$d: checkpoint-export DIR failed: $(cat "$rt/export-dir")"
+  rt_run "$rt/import-dir" "$T/rt/dir-store" checkpoint-import "$d" "$rt/export" ||
+    rt_fail "$d: checkpoint-import DIR failed: $(cat "$rt/import-dir")"
+  rt_views "$T/rt/dir-store" "$d" "$rt/copy-dir"
+  rt_compare "$d: through an export directory" "$rt/original" "$rt/copy-dir"
+  # Through a bundle on a pipe.
+  run_virtckpt -c "$store" checkpoint-export "$d" - 2>"$rt/bundle-export.err" </dev/null |
+    run_virtckpt -c "$T/rt/bundle-store" checkpoint-import "$d" - >"$rt/bundle-import.out" \
+      2>"$rt/bundle-import.err"
+  local rcs=("${PIPESTATUS[@]}")
+  if [ "${rcs[0]}" != 0 ] || [ "${rcs[1]}" != 0 ] || [ -s "$rt/bundle-export.err" ] ||
+    [ -s "$rt/bundle-import.err" ]; then
+    rt_fail "$d: checkpoint-export - | checkpoint-import -: exit ${rcs[*]}:" \
+      "$(cat "$rt/bundle-export.err" "$rt/bundle-import.err")"
+  fi
+  rt_views "$T/rt/bundle-store" "$d" "$rt/copy-bundle"
+  rt_compare "$d: through a bundle on a pipe" "$rt/original" "$rt/copy-bundle"
+  local resized
+  resized=$(grep -c '"reasons":\[[^]]*"resized"' "$rt/original")
+  ROUNDTRIP_RESIZED=$((ROUNDTRIP_RESIZED + resized))
+  echo "round trip: $d: $(wc -l <"$RT_NAMES") checkpoints, $(grep -c '^\$ ' "$rt/original")" \
+    "views compared, $resized plans with resized"
+}
+
+# roundtrip: the round trip of every domain of the scenario's stores (see above).
+roundtrip() {
+  [ -z "${VIRTCKPT_WALKER_KEEP:-}" ] && [ "${VIRTCKPT_WALKER_ROUNDTRIP:-1}" != 0 ] || return 0
+  local store d i=0 before
+  for store in ${ROUNDTRIP_STORES:-$VIRTCKPT_ROOT}; do
+    [ -d "$store" ] || continue
+    rm -rf "$T/rt"
+    mkdir -p "$T/rt"
+    rt_settle "$store"
+    before=$(rt_hash "$store")
+    if ! rt_run "$T/rt/list" "$store" list --all --name; then
+      # A store that cannot be read: the export is refused with the store's own error.
+      # It is refused before any command runs: nothing on stdout, not even the blank line.
+      sed -n '/^\[stderr\]$/,$p' "$T/rt/list" >"$T/rt/refusal"
+      for d in "$store"/*/; do
+        d=$(basename "$d")
+        rt_run "$T/rt/export-dir" "$store" checkpoint-export "$d" "$T/rt/export"
+        sed 1d "$T/rt/export-dir" >"$T/rt/refused"
+        rt_compare "$d: checkpoint-export of an unreadable store" "$T/rt/refusal" "$T/rt/refused"
+        [ ! -e "$T/rt/export" ] || rt_fail "$d: a refused export made $T/rt/export"
+      done
+      echo "round trip: $(basename "$store"): the store cannot be read, its export is refused"
+    else
+      while read -r d; do
+        [ -n "$d" ] || continue
+        i=$((i + 1))
+        rt_domain "$store" "$d" "$i"
+      done < <(sed '1d;/^$/d;/^\[exit/d' "$T/rt/list")
+      if [ -d "$T/rt/dir-store" ]; then
+        # The whole store moved: the same domains.
+        rt_run "$T/rt/list-dir" "$T/rt/dir-store" list --all --uuid --title
+        rt_run "$T/rt/list-all" "$store" list --all --uuid --title
+        rt_compare "list --all of the imported store" "$T/rt/list-all" "$T/rt/list-dir"
+      fi
+    fi
+    [ "$(rt_hash "$store")" = "$before" ] ||
+      rt_fail "$(basename "$store"): the round trip changed the original store"
+  done
+  rm -rf "$T/rt"
+  if [ "$ROUNDTRIP_RESIZED" -lt "$ROUNDTRIP_MIN_RESIZED" ]; then
+    rt_fail "only $ROUNDTRIP_RESIZED plans with resized (expected at least $ROUNDTRIP_MIN_RESIZED)"
+  fi
+}
+
 # Compares everything recorded with the golden files and exits.
 finish() {
   local failed=0 name golden
   cp "$TRANSCRIPT" "$T/got/$SCENARIO.txt"
   rm -f "$TRANSCRIPT"
+  roundtrip
   if [ "${VIRTCKPT_UPDATE_GOLDEN:-}" = 1 ]; then
     rm -f "$GOLDEN_DIR/$SCENARIO".*
     for name in "$T"/got/*; do
@@ -250,7 +489,7 @@ finish() {
       cp "$T/got/$name" "$golden"
     done
     echo "$SCENARIO: golden files rewritten"
-    exit 0
+    exit "$ROUNDTRIP_FAILED"
   fi
   for name in "$T"/got/*; do
     name=$(basename "$name")
@@ -274,6 +513,7 @@ finish() {
       failed=1
     fi
   done
+  [ "$ROUNDTRIP_FAILED" = 0 ] || failed=1
   if [ "$failed" = 0 ]; then
     echo "PASS: $SCENARIO"
     exit 0

@@ -127,4 +127,6 @@ done
 echo "$KILLS kills at distinct crash points, $INSIDE of them inside a write"
 [ "$INSIDE" = "$KILLS" ] || echo "only $INSIDE of $KILLS kills inside a write" >>"$TRANSCRIPT"
 [ "$KILLS" -ge 70 ] || echo "only $KILLS crash points (expected at least 70)" >>"$TRANSCRIPT"
+# This scenario's stores (it has no $VIRTCKPT_ROOT) go through the round trip of finish.
+ROUNDTRIP_STORES="$T/s-before $T/s-after $T/s-crash"
 finish
