@@ -136,7 +136,7 @@ STEPS = [
 
 # validate --json, which needs no store: (arguments, expected document, exit status). Paths in
 # the expected documents are written @TMP@ (the test's directory) and @SCHEMAS@ (schemas/), and
-# libvirt's schemas are a stand-in of the test's own (@TMP@/libvirt/domain.rng), so that the
+# libvirt's schemas are a stand-in of the test's own (@TMP@/libvirt-schemas/domain.rng), so that the
 # documents do not depend on what is installed.
 LIBVIRT_STANDIN = """<?xml version="1.0"?>
 <!-- a stand-in for libvirt's domain.rng: a <domain> with a <name> -->
@@ -400,8 +400,8 @@ def substitute(value, replacements):
 
 def check_validate(tmp, schema, whole, outputs):
     """validate --json: the documents, the exit status, nothing on stderr."""
-    os.makedirs(os.path.join(tmp, "libvirt"))
-    with open(os.path.join(tmp, "libvirt", "domain.rng"), "w", encoding="utf-8") as f:
+    os.makedirs(os.path.join(tmp, "libvirt-schemas"))
+    with open(os.path.join(tmp, "libvirt-schemas", "domain.rng"), "w", encoding="utf-8") as f:
         f.write(LIBVIRT_STANDIN)
     with open(os.path.join(SOURCE_ROOT, "xml-examples", "checkpoint-redefine.xml"),
               encoding="utf-8") as f:
@@ -409,9 +409,10 @@ def check_validate(tmp, schema, whole, outputs):
     for name, text in VALIDATE_FILES.items():
         with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
             f.write(text)
-    replacements = {"@TMP@": tmp, "@SCHEMAS@": os.path.join(SOURCE_ROOT, "schemas")}
+    # run() gives the temporary directory as @TMP@ already.
+    replacements = {"@SCHEMAS@": os.path.join(SOURCE_ROOT, "schemas")}
     for args, golden, want_rc in VALIDATE_STEPS:
-        extra = {"VIRTCKPT_LIBVIRT_SCHEMA_DIR": os.path.join(tmp, "libvirt"),
+        extra = {"VIRTCKPT_LIBVIRT_SCHEMA_DIR": os.path.join(tmp, "libvirt-schemas"),
                  "VIRTCKPT_SCHEMA_DIR": os.path.join(SOURCE_ROOT, "schemas")}
         rc, out, err = run(tmp, [a.replace("@TMP@", tmp) for a in args], extra)
         shown = "virtckpt " + " ".join(args)
