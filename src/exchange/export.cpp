@@ -18,8 +18,6 @@ using util::ErrorCode;
 namespace {
 
 constexpr const char* kCheckpointFolder = "checkpoints";
-// libvirt reads at most this much of a checkpoint metadata file.
-constexpr size_t kLibvirtFileLimit = 1u << 20;
 
 // Parents first; the children of each checkpoint in the order they were linked.
 std::vector<const store::CheckpointSummary*> ParentFirst(const store::CheckpointTree& tree) {
@@ -37,10 +35,6 @@ std::vector<const store::CheckpointSummary*> ParentFirst(const store::Checkpoint
     push_children(next->name);
   }
   return order;
-}
-
-std::string JoinPath(const std::string& dir, const std::string& name) {
-  return dir.empty() || dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
 // The files an earlier export's manifest names (none when there is no readable manifest).
@@ -120,6 +114,10 @@ ExportSet CollectExport(store::Catalog& catalog, const ExportOptions& options) {
     set.defs.push_back(std::move(record.def));
   }
   return set;
+}
+
+std::string JoinPath(const std::string& dir, const std::string& name) {
+  return dir.empty() || dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
 std::string ExportFileName(const std::string& checkpoint) {

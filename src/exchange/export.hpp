@@ -3,6 +3,7 @@
 // (docs/export-format.md).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,12 @@ struct ExportSet {
 // Everything of the domain, parents first and siblings oldest first; refused with
 // Error(OperationInvalid) while a backup job is pending or bitmap operations are recorded.
 ExportSet CollectExport(store::Catalog& catalog, const ExportOptions& options);
+
+// libvirt reads at most this much of a checkpoint metadata file.
+constexpr size_t kLibvirtFileLimit = 1u << 20;
+
+// `name` inside the directory `dir`.
+std::string JoinPath(const std::string& dir, const std::string& name);
 
 // The export directory's files, relative to it.
 constexpr const char* kManifestFile = "manifest.xml";

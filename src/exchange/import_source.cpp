@@ -17,14 +17,8 @@ using util::Error;
 
 namespace {
 
-// libvirt reads at most this much of a checkpoint metadata file.
-constexpr size_t kLibvirtFileLimit = 1u << 20;
 constexpr size_t kDocumentLimit = 16u << 20;
 constexpr size_t kBundleLimit = 1u << 30;
-
-std::string JoinPath(const std::string& dir, const std::string& name) {
-  return dir.empty() || dir.back() == '/' ? dir + name : dir + "/" + name;
-}
 
 std::string OneLine(std::string text) {
   std::replace(text.begin(), text.end(), '\n', ' ');
